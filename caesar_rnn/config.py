@@ -1,0 +1,84 @@
+"""Model configuration (a dataclass saved as JSON beside the weights) and the weight shapes it implies.
+
+Kept free of torch so that the NumPy inference path (decrypt on CPU) can read a model directory
+without importing torch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from caesar_rnn.cipher import N_LETTERS
+from caesar_rnn.errors import CaesarRNNError
+
+ARCHS = ("rnn", "gru", "lstm")
+#: How many gate blocks each recurrent cell stacks in its weight matrices (torch's layout).
+GATES = {"rnn": 1, "gru": 3, "lstm": 4}
+
+
+@dataclass
+class ModelConfig:
+    """A many-to-many recurrent model over one-hot characters."""
+
+    arch: str = "gru"
+    hidden: int = 256
+    layers: int = 2
+    bidirectional: bool = True
+    #: Input is 26 letters, plus one word-boundary symbol when True.
+    boundaries: bool = False
+    dropout: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.arch not in ARCHS:
+            raise CaesarRNNError(f"unknown arch {self.arch!r}: choose one of {', '.join(ARCHS)}")
+        if self.hidden < 1 or self.layers < 1:
+            raise CaesarRNNError("hidden size and layer count must be at least 1")
+        if not 0.0 <= self.dropout < 1.0:
+            raise CaesarRNNError(f"dropout must be in [0, 1), got {self.dropout}")
+
+    @property
+    def input_size(self) -> int:
+        return N_LETTERS + 1 if self.boundaries else N_LETTERS
+
+    @property
+    def directions(self) -> int:
+        return 2 if self.bidirectional else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ModelConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise CaesarRNNError(f"model config has unknown fields: {', '.join(sorted(unknown))}")
+        try:
+            return cls(**d)
+        except TypeError as exc:
+            raise CaesarRNNError(f"bad model config: {exc}") from None
+
+    def weight_shapes(self) -> dict[str, tuple[int, ...]]:
+        """Every tensor of the model's state dict, by torch's names, with its shape."""
+        g, h = GATES[self.arch], self.hidden
+        shapes: dict[str, tuple[int, ...]] = {}
+        for layer in range(self.layers):
+            in_size = self.input_size if layer == 0 else h * self.directions
+            for suffix in ("", "_reverse")[: self.directions]:
+                shapes[f"rnn.weight_ih_l{layer}{suffix}"] = (g * h, in_size)
+                shapes[f"rnn.weight_hh_l{layer}{suffix}"] = (g * h, h)
+                shapes[f"rnn.bias_ih_l{layer}{suffix}"] = (g * h,)
+                shapes[f"rnn.bias_hh_l{layer}{suffix}"] = (g * h,)
+        shapes["head.weight"] = (N_LETTERS, h * self.directions)
+        shapes["head.bias"] = (N_LETTERS,)
+        return shapes
+
+    def n_params(self) -> int:
+        total = 0
+        for shape in self.weight_shapes().values():
+            n = 1
+            for s in shape:
+                n *= s
+            total += n
+        return total

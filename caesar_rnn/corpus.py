@@ -1,0 +1,156 @@
+"""English text sources for training data: the packaged default and the user's own files.
+
+The default source ships inside a PyPI package, so nothing is downloaded at run time: symspellpy's
+word-pair (bigram) and word frequency lists, counted from Google Books. A weighted random walk over
+the word pairs gives word sequences that read locally like English prose ("of the same time as
+the"), which teaches a model far more about English than isolated words do (docs/data.md).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from caesar_rnn.errors import CaesarRNNError
+
+_WORD = re.compile(r"^[a-z]+$")
+BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
+UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
+
+
+def _symspell_file(name: str) -> str:
+    try:
+        return resources.files("symspellpy").joinpath(name).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        raise CaesarRNNError(
+            f"the default English source needs the symspellpy package ({name} not found); "
+            "install it with `pip install symspellpy` or pass --corpus FILE"
+        ) from exc
+
+
+@dataclass
+class WordChain:
+    """A first-order Markov chain over words, weighted by word-pair counts."""
+
+    words: list[str]
+    cum_counts: list[int]  # cumulative unigram counts, for restarts
+    successors: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)
+    restart: float = 0.1  # chance of jumping to a fresh word, so walks don't loop on "of the"
+
+    def start(self, rng: random.Random) -> str:
+        x = rng.random() * self.cum_counts[-1]
+        return self.words[bisect.bisect_right(self.cum_counts, x)]
+
+    def walk(self, rng: random.Random, n_letters: int) -> list[str]:
+        """Words (lowercase) whose letters add up to at least ``n_letters``."""
+        out = [self.start(rng)]
+        total = len(out[0])
+        while total < n_letters:
+            nxt = self.successors.get(out[-1])
+            if nxt is None or rng.random() < self.restart:
+                w = self.start(rng)
+            else:
+                succ, cum = nxt
+                w = succ[bisect.bisect_right(cum, rng.random() * cum[-1])]
+            out.append(w)
+            total += len(w)
+        return out
+
+
+@lru_cache(maxsize=1)
+def default_chain() -> WordChain:
+    """The packaged English source (symspellpy's Google Books word and word-pair counts)."""
+    uni_words: list[str] = []
+    uni_counts: list[int] = []
+    for line in _symspell_file(UNIGRAM_FILE).splitlines():
+        parts = line.split()
+        if len(parts) == 2 and _WORD.match(parts[0]):
+            uni_words.append(parts[0])
+            uni_counts.append(int(parts[1]))
+    pairs: dict[str, tuple[list[str], list[int]]] = {}
+    for line in _symspell_file(BIGRAM_FILE).splitlines():
+        parts = line.split()
+        if len(parts) != 3 or not (_WORD.match(parts[0]) and _WORD.match(parts[1])):
+            continue
+        succ, counts = pairs.setdefault(parts[0], ([], []))
+        succ.append(parts[1])
+        counts.append(int(parts[2]))
+    successors = {w: (s, list(itertools.accumulate(c))) for w, (s, c) in pairs.items()}
+    return WordChain(uni_words, list(itertools.accumulate(uni_counts)), successors)
+
+
+def dress(words: Sequence[str], rng: random.Random) -> str:
+    """Lowercase chain words -> natural-looking text: sentence case, some commas and full stops."""
+    out = []
+    cap = True
+    for i, w in enumerate(words):
+        if cap or w == "i":
+            w = w[:1].upper() + w[1:]
+        cap = False
+        if i < len(words) - 1:
+            r = rng.random()
+            if r < 0.06:
+                w += ","
+            elif r < 0.10:
+                w += "."
+                cap = True
+        out.append(w)
+    return " ".join(out)
+
+
+@dataclass
+class TextCorpus:
+    """The user's own text files, split on whitespace into tokens (punctuation kept)."""
+
+    tokens: list[str]
+    # Cumulative letter counts: token i holds letters cum[i]..cum[i+1]-1.
+    cum_letters: list[int]
+
+    @classmethod
+    def from_files(cls, paths: Sequence[str | Path]) -> TextCorpus:
+        tokens: list[str] = []
+        for p in paths:
+            path = Path(p)
+            try:
+                data = path.read_bytes()
+            except IsADirectoryError:
+                raise CaesarRNNError(f"corpus {path} is a directory, not a text file") from None
+            except OSError as exc:
+                raise CaesarRNNError(f"cannot read corpus {path}: {exc.strerror}") from None
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].count(b"\n") + 1
+                raise CaesarRNNError(f"corpus {path}: invalid UTF-8 on line {line}") from None
+            tokens.extend(text.split())
+        cum = [0]
+        for t in tokens:
+            cum.append(cum[-1] + sum(1 for ch in t if ch.isascii() and ch.isalpha()))
+        if cum[-1] == 0:
+            raise CaesarRNNError("the corpus has no letters a-z to learn from")
+        return cls(tokens, cum)
+
+    @property
+    def n_letters(self) -> int:
+        return self.cum_letters[-1]
+
+    def passage(self, rng: random.Random, n_letters: int) -> list[str]:
+        """Consecutive tokens from a random start whose letters add up to >= n_letters, where the
+        text has that many (otherwise the whole corpus)."""
+        total = self.n_letters
+        if total <= n_letters:
+            return list(self.tokens)
+        # Start only where at least n_letters letters remain.
+        last_start = bisect.bisect_right(self.cum_letters, total - n_letters) - 1
+        i = rng.randint(0, max(0, last_start))
+        while i < len(self.tokens) and self.cum_letters[i + 1] == self.cum_letters[i]:
+            i += 1  # skip tokens without letters ("--", "1848")
+        j = bisect.bisect_left(self.cum_letters, self.cum_letters[i] + n_letters, lo=i + 1)
+        return self.tokens[i : j + 1]

@@ -1,0 +1,146 @@
+"""The one place text becomes tensors: JSONL pairs -> token arrays grouped by length -> batches.
+
+Every batch holds messages of one token length, so training needs no padding at all; the model
+packs padded batches where lengths do differ (decryption of mixed batches, tests).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from caesar_rnn.cipher import BOUNDARY, N_LETTERS, find_shift, letters_of, tokenize
+from caesar_rnn.errors import CaesarRNNError
+
+IGNORE = -100  # cross_entropy's ignore_index: boundary positions have no letter to predict
+
+
+@dataclass
+class Pairs:
+    plaintexts: list[str]
+    shifts: list[int]
+    skipped: int = 0  # pairs without letters
+
+    def __len__(self) -> int:
+        return len(self.plaintexts)
+
+
+def read_pairs(path: str | Path) -> Pairs:
+    """Read and check a gen-data JSONL file: every ciphertext must be a Caesar shift of its
+    plaintext. Errors name the line."""
+    path = Path(path)
+    if not path.exists():
+        raise CaesarRNNError(f"data file {path} does not exist (make one with `caesar-rnn gen-data`)")
+    if path.is_dir():
+        raise CaesarRNNError(f"data file {path} is a directory")
+    plains: list[str] = []
+    shifts: list[int] = []
+    skipped = 0
+    with path.open("rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            try:
+                rec = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise CaesarRNNError(f"{path}:{lineno}: not valid JSON ({exc})") from None
+            if not isinstance(rec, dict):
+                raise CaesarRNNError(f"{path}:{lineno}: expected a JSON object")
+            c, p = rec.get("ciphertext"), rec.get("plaintext")
+            if not isinstance(c, str) or not isinstance(p, str):
+                raise CaesarRNNError(f"{path}:{lineno}: needs string fields ciphertext and plaintext")
+            if len(c) != len(p):
+                raise CaesarRNNError(
+                    f"{path}:{lineno}: ciphertext and plaintext differ in length ({len(c)} vs {len(p)})"
+                )
+            k = find_shift(c, p)
+            if k is None:
+                raise CaesarRNNError(f"{path}:{lineno}: ciphertext is not a Caesar shift of plaintext")
+            if not letters_of(p):
+                skipped += 1
+                continue
+            plains.append(p)
+            shifts.append(k)
+    if not plains:
+        raise CaesarRNNError(f"data file {path} holds no pairs with letters")
+    return Pairs(plains, shifts, skipped)
+
+
+def has_boundaries(plaintexts: list[str]) -> bool:
+    """Whether any message has a word boundary (a non-letter between two letters)."""
+    return any(BOUNDARY in tokenize(p, True) for p in plaintexts[:10000])
+
+
+def encode_plain(text: str, boundaries: bool) -> np.ndarray:
+    if text.isascii() and text.isalpha():  # the common letters-only case, without a Python loop
+        return np.frombuffer(text.lower().encode("ascii"), np.uint8).astype(np.int64) - 97
+    return np.asarray(tokenize(text, boundaries), np.int64)
+
+
+def encipher_tokens(plain: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+    """Shift letter tokens (B, T) by per-row keys (B,); boundary tokens stay."""
+    return np.where(plain < N_LETTERS, (plain + shifts[:, None]) % N_LETTERS, plain)
+
+
+def targets_of(plain: np.ndarray) -> np.ndarray:
+    return np.where(plain < N_LETTERS, plain, IGNORE)
+
+
+class TokenData:
+    """Plaintext tokens grouped by length: {T: (N_T, T) array} with their keys."""
+
+    def __init__(self, pairs: Pairs, boundaries: bool, indices: np.ndarray | None = None) -> None:
+        idx = np.arange(len(pairs)) if indices is None else indices
+        groups: dict[int, list[np.ndarray]] = {}
+        keys: dict[int, list[int]] = {}
+        for i in idx:
+            toks = encode_plain(pairs.plaintexts[i], boundaries)
+            groups.setdefault(len(toks), []).append(toks)
+            keys.setdefault(len(toks), []).append(pairs.shifts[i])
+        self.plain = {t: np.stack(v) for t, v in sorted(groups.items())}
+        self.shifts = {t: np.asarray(keys[t], np.int64) for t in self.plain}
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.plain.values())
+
+    def n_tokens(self) -> int:
+        return sum(v.size for v in self.plain.values())
+
+    def batches(
+        self,
+        batch_size: int,
+        rng: np.random.Generator,
+        reshift: bool = False,
+        shuffle: bool = True,
+        rank: int = 0,
+        world: int = 1,
+    ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        """(cipher tokens (B, T), targets (B, T)) batches, each of one length. ``reshift`` draws a
+        fresh random key for every message (unknown-key training sees each text under many keys).
+        With ``world`` > 1, rank r takes every world-th batch of one shared, seeded order."""
+        plan: list[tuple[int, np.ndarray]] = []
+        for t, arr in self.plain.items():
+            order = rng.permutation(len(arr)) if shuffle else np.arange(len(arr))
+            plan.extend((t, order[i : i + batch_size]) for i in range(0, len(arr), batch_size))
+        if shuffle:
+            plan = [plan[i] for i in rng.permutation(len(plan))]
+        draws = rng.integers(0, N_LETTERS, size=len(self)) if reshift else None
+        used = 0
+        for j, (t, sel) in enumerate(plan):
+            plain = self.plain[t][sel]  # (B, T)
+            if draws is not None:
+                keys = draws[used : used + len(sel)]
+            else:
+                keys = self.shifts[t][sel]
+            used += len(sel)
+            if j % world != rank:
+                continue
+            yield (
+                torch.from_numpy(encipher_tokens(plain, keys)),
+                torch.from_numpy(targets_of(plain)),
+            )

@@ -1,0 +1,40 @@
+"""Choosing where the model runs: ``auto`` takes CUDA when present, else the CPU.
+
+Decryption on the CPU runs in NumPy (no torch import), so ``auto`` only imports torch when the
+machine shows an NVIDIA driver at all.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from caesar_rnn.errors import CaesarRNNError
+
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def _driver_present() -> bool:
+    if os.environ.get("CUDA_VISIBLE_DEVICES", None) in ("", "-1"):
+        return False
+    return Path("/proc/driver/nvidia/version").exists() or Path("/dev/nvidiactl").exists()
+
+
+def resolve_device(spec: str) -> str:
+    """'auto' | 'cpu' | 'cuda' | 'cuda:N' -> a concrete torch device string."""
+    if spec == "cpu":
+        return "cpu"
+    if spec == "auto" and not _driver_present():
+        return "cpu"
+    if spec != "auto" and spec != "cuda" and not spec.startswith("cuda:"):
+        raise CaesarRNNError(f"unknown device {spec!r}: choose auto, cpu or cuda")
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda" if spec == "auto" else spec
+    if spec == "auto":
+        return "cpu"
+    raise CaesarRNNError(
+        f"--device {spec}: CUDA is not available here (torch {torch.__version__}); "
+        "use --device cpu or --device auto"
+    )

@@ -1,0 +1,51 @@
+"""Atomic file writes: write to a temporary name in the same folder, fsync, then rename into place,
+so a kill at any moment leaves the old file or the new one, never a partial one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from caesar_rnn.errors import CaesarRNNError
+
+
+@contextlib.contextmanager
+def atomic_writer(
+    path: str | Path, force: bool = True, mode: str = "w"
+) -> Iterator[IO[str]] | Iterator[IO[bytes]]:
+    path = Path(path)
+    if path.exists() and not force:
+        raise CaesarRNNError(f"{path} already exists (use --force to overwrite)")
+    if path.is_dir():
+        raise CaesarRNNError(f"{path} is a directory")
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise CaesarRNNError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        kwargs = {"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}
+        with os.fdopen(fd, mode, **kwargs) as f:  # type: ignore[call-overload]
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    with atomic_writer(path, force=True, mode="wb") as f:
+        f.write(data)  # type: ignore[arg-type]
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    with atomic_writer(path, force=True) as f:
+        f.write(text)  # type: ignore[arg-type]

@@ -1,0 +1,187 @@
+"""The training loop: data split, optimizer, schedule, clipping, validation, progress, saving.
+
+Knows nothing of the CLI: ``train(model_config, train_config)`` returns the validation metrics and
+leaves a model directory (see checkpoint.py) behind.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from caesar_rnn.checkpoint import DEFAULT_TRAIN_DIR, ModelMeta, save_model
+from caesar_rnn.cipher import N_LETTERS
+from caesar_rnn.config import ModelConfig
+from caesar_rnn.dataset import IGNORE, TokenData, has_boundaries, read_pairs
+from caesar_rnn.decode import key_scores, log_softmax
+from caesar_rnn.devices import resolve_device
+from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.model import CaesarRNN
+
+DEFAULT_DATA = "caesar-data.jsonl"
+#: Validation buckets: a message of n letters falls in the last bucket <= n.
+BUCKETS = (1, 4, 6, 8, 10, 12, 16, 24, 32, 64, 128, 256)
+
+
+@dataclass
+class TrainConfig:
+    data: str = DEFAULT_DATA
+    out: str = DEFAULT_TRAIN_DIR
+    epochs: int = 3
+    steps: int | None = None  # overrides epochs when set
+    batch_size: int = 128
+    lr: float = 3e-3
+    weight_decay: float = 0.0
+    warmup: int = 100
+    clip: float = 1.0
+    val_fraction: float = 0.05
+    max_val: int = 5000
+    reshift: bool = False
+    device: str = "auto"
+    seed: int = 0
+    threads: int | None = None
+    progress: bool = True
+
+
+def set_seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def bucket_of(n: int) -> int:
+    return max(b for b in BUCKETS if b <= n)
+
+
+@torch.no_grad()
+def validate(model: CaesarRNN, data: TokenData, device: str, batch_size: int = 512) -> dict[str, Any]:
+    """Per-char and whole-message accuracy, argmax and key-consistent decode, by length bucket."""
+    model.eval()
+    rows: dict[int, np.ndarray] = {}  # bucket -> [messages, chars, char_ok, msg_ok_argmax, msg_ok_key]
+    rng = np.random.default_rng(0)
+    for cipher, target in data.batches(batch_size, rng, shuffle=False):
+        logits = model(cipher.to(device)).float().cpu().numpy()  # (B, T, 26)
+        c, y = cipher.numpy(), target.numpy()
+        mask = y != IGNORE
+        pred = logits.argmax(-1)
+        char_ok = (pred == y) & mask
+        msg_argmax = (char_ok | ~mask).all(axis=1)
+        k = key_scores(log_softmax(logits), c, mask).argmax(axis=1)
+        key_pred = (c - k[:, None]) % N_LETTERS
+        msg_key = ((key_pred == y) | ~mask).all(axis=1)
+        n_letters = mask.sum(axis=1)
+        for i in range(len(c)):
+            b = bucket_of(int(n_letters[i]))
+            r = rows.setdefault(b, np.zeros(5))
+            r += (1, n_letters[i], char_ok[i].sum(), msg_argmax[i], msg_key[i])
+    model.train()
+    total = sum(rows.values(), np.zeros(5))
+
+    def summary(r: np.ndarray) -> dict[str, float]:
+        return {
+            "messages": int(r[0]),
+            "char_acc": float(r[2] / max(r[1], 1)),
+            "msg_acc_argmax": float(r[3] / max(r[0], 1)),
+            "msg_acc_key": float(r[4] / max(r[0], 1)),
+        }
+
+    return {"overall": summary(total), "by_length": {str(b): summary(rows[b]) for b in sorted(rows)}}
+
+
+def _split(n: int, fraction: float, max_val: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    order = np.random.default_rng(seed).permutation(n)
+    n_val = 0 if n < 20 else min(max_val, max(1, int(n * fraction)))
+    return order[n_val:], order[:n_val]
+
+
+def lr_lambda(step: int, warmup: int, total: int) -> float:
+    """Linear warm-up, then cosine decay to a tenth of the peak."""
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def train(model_cfg: ModelConfig, cfg: TrainConfig) -> dict[str, Any]:
+    """Train on ``cfg.data`` and save the model in ``cfg.out``; returns the final metrics."""
+    if cfg.batch_size < 1 or cfg.epochs < 1 or (cfg.steps is not None and cfg.steps < 1):
+        raise CaesarRNNError("batch size, epochs and steps must be positive")
+    if not 0.0 <= cfg.val_fraction < 1.0:
+        raise CaesarRNNError(f"--val-fraction must be in [0, 1), got {cfg.val_fraction}")
+    device = resolve_device(cfg.device)
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    set_seed(cfg.seed)
+    pairs = read_pairs(cfg.data)
+    if has_boundaries(pairs.plaintexts) and not model_cfg.boundaries:
+        print("note: data has word boundaries; the model will see them", file=sys.stderr)
+        model_cfg.boundaries = True
+    train_idx, val_idx = _split(len(pairs), cfg.val_fraction, cfg.max_val, cfg.seed)
+    train_data = TokenData(pairs, model_cfg.boundaries, train_idx)
+    val_data = TokenData(pairs, model_cfg.boundaries, val_idx)
+
+    model = CaesarRNN(model_cfg).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    per_epoch = sum(math.ceil(len(a) / cfg.batch_size) for a in train_data.plain.values())
+    total = cfg.steps if cfg.steps is not None else per_epoch * cfg.epochs
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_lambda(s, cfg.warmup, total))
+    rng = np.random.default_rng(cfg.seed)
+    print(
+        f"training {model_cfg.arch} ({model_cfg.n_params():,} parameters) on {device}: "
+        f"{len(train_data):,} train / {len(val_data):,} validation pairs, {total:,} steps",
+        file=sys.stderr,
+    )
+    bar = tqdm(total=total, file=sys.stderr, disable=not cfg.progress, unit="step", dynamic_ncols=True)
+    step, tokens, start = 0, 0, time.perf_counter()
+    ema_loss = ema_acc = None
+    model.train()
+    while step < total:
+        for cipher, target in train_data.batches(cfg.batch_size, rng, reshift=cfg.reshift):
+            cipher, target = cipher.to(device), target.to(device)
+            logits = model(cipher)  # (B, T, 26)
+            loss = F.cross_entropy(
+                logits.reshape(-1, N_LETTERS), target.reshape(-1), ignore_index=IGNORE
+            )
+            if not torch.isfinite(loss):
+                raise CaesarRNNError(f"loss became {loss.item()} at step {step}; try a lower --lr")
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
+            opt.step()
+            sched.step()
+            step += 1
+            tokens += int(target.numel())
+            with torch.no_grad():
+                mask = target != IGNORE
+                acc = ((logits.argmax(-1) == target) & mask).sum().item() / max(1, mask.sum().item())
+            ema_loss = loss.item() if ema_loss is None else 0.95 * ema_loss + 0.05 * loss.item()
+            ema_acc = acc if ema_acc is None else 0.95 * ema_acc + 0.05 * acc
+            bar.update(1)
+            bar.set_postfix(loss=f"{ema_loss:.4f}", acc=f"{ema_acc:.3f}", refresh=False)
+            if step >= total:
+                break
+    bar.close()
+    seconds = time.perf_counter() - start
+    metrics = validate(model, val_data, device) if len(val_data) else {}
+    metrics["train"] = {
+        "steps": step,
+        "seconds": round(seconds, 1),
+        "tokens_per_s": round(tokens / max(seconds, 1e-9)),
+        "final_loss": round(float(ema_loss or 0.0), 5),
+        "pairs": len(train_data),
+        "device": device,
+    }
+    training = asdict(cfg)
+    training.pop("progress")
+    save_model(Path(cfg.out), model.state_dict(), ModelMeta(model_cfg, training, metrics))
+    return metrics
