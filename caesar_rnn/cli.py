@@ -42,7 +42,9 @@ def info(message: str) -> None:
 @app.command()
 def encrypt(
     text: Annotated[str, typer.Argument(help="Text to encrypt.")],
-    shift: Annotated[int, typer.Option("--shift", "-k", help="Key: shift letters forward by K.")] = 3,
+    shift: Annotated[
+        int, typer.Option("--shift", "-k", help="Key: shift letters forward by K.")
+    ] = 3,
 ) -> None:
     """Caesar-encrypt TEXT: letters shift by K with case kept, everything else unchanged."""
     from caesar_rnn.cipher import encrypt as enc
@@ -66,7 +68,9 @@ def gen_data(
     ] = "letters",
     corpus: Annotated[
         list[Path] | None,
-        typer.Option(help="Cut passages from these text files (repeatable); default: packaged English."),
+        typer.Option(
+            help="Cut passages from these text files (repeatable); default: packaged English."
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed: same options and seed, same file.")] = 0,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
@@ -105,13 +109,18 @@ def train(
     ] = None,
     dropout: Annotated[float, typer.Option(help="Dropout between recurrent layers.")] = 0.0,
     epochs: Annotated[int, typer.Option(help="Passes over the training pairs.")] = 5,
-    steps: Annotated[int | None, typer.Option(help="Train this many steps instead of epochs.")] = None,
+    steps: Annotated[
+        int | None, typer.Option(help="Train this many steps instead of epochs.")
+    ] = None,
     batch_size: Annotated[int, typer.Option(help="Messages per step.")] = 64,
     lr: Annotated[float, typer.Option(help="Peak learning rate (AdamW, cosine decay).")] = 3e-3,
     reshift: Annotated[
-        bool, typer.Option(help="Draw a fresh random key for every pair each epoch (unknown-key data).")
+        bool,
+        typer.Option(help="Draw a fresh random key for every pair each epoch (unknown-key data)."),
     ] = False,
-    val_fraction: Annotated[float, typer.Option(help="Share of pairs held out for validation.")] = 0.05,
+    val_fraction: Annotated[
+        float, typer.Option(help="Share of pairs held out for validation.")
+    ] = 0.05,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch.")] = None,
@@ -194,14 +203,18 @@ def decrypt(
     ] = None,
     model: Annotated[
         Path | None,
-        typer.Option(help="Model directory (default: ./caesar-rnn-model if present, else shipped)."),
+        typer.Option(
+            help="Model directory (default: ./caesar-rnn-model if present, else shipped)."
+        ),
     ] = None,
     decode: Annotated[
-        str, typer.Option(help="key: one shift per message (default); argmax: per letter (the sheet).")
+        str,
+        typer.Option(help="key: one shift per message (default); argmax: per letter (the sheet)."),
     ] = "key",
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     as_json: Annotated[
-        bool, typer.Option("--json", help="One JSON object per message: plaintext, shift, confidence.")
+        bool,
+        typer.Option("--json", help="One JSON object per message: plaintext, shift, confidence."),
     ] = False,
 ) -> None:
     """Decrypt Caesar ciphertext with an unknown key; case and non-letters pass through."""

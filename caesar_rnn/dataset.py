@@ -35,7 +35,9 @@ def read_pairs(path: str | Path) -> Pairs:
     plaintext. Errors name the line."""
     path = Path(path)
     if not path.exists():
-        raise CaesarRNNError(f"data file {path} does not exist (make one with `caesar-rnn gen-data`)")
+        raise CaesarRNNError(
+            f"data file {path} does not exist (make one with `caesar-rnn gen-data`)"
+        )
     if path.is_dir():
         raise CaesarRNNError(f"data file {path} is a directory")
     plains: list[str] = []
@@ -53,14 +55,18 @@ def read_pairs(path: str | Path) -> Pairs:
                 raise CaesarRNNError(f"{path}:{lineno}: expected a JSON object")
             c, p = rec.get("ciphertext"), rec.get("plaintext")
             if not isinstance(c, str) or not isinstance(p, str):
-                raise CaesarRNNError(f"{path}:{lineno}: needs string fields ciphertext and plaintext")
+                raise CaesarRNNError(
+                    f"{path}:{lineno}: needs string fields ciphertext and plaintext"
+                )
             if len(c) != len(p):
                 raise CaesarRNNError(
                     f"{path}:{lineno}: ciphertext and plaintext differ in length ({len(c)} vs {len(p)})"
                 )
             k = find_shift(c, p)
             if k is None:
-                raise CaesarRNNError(f"{path}:{lineno}: ciphertext is not a Caesar shift of plaintext")
+                raise CaesarRNNError(
+                    f"{path}:{lineno}: ciphertext is not a Caesar shift of plaintext"
+                )
             if not letters_of(p):
                 skipped += 1
                 continue
@@ -133,10 +139,7 @@ class TokenData:
         used = 0
         for j, (t, sel) in enumerate(plan):
             plain = self.plain[t][sel]  # (B, T)
-            if draws is not None:
-                keys = draws[used : used + len(sel)]
-            else:
-                keys = self.shifts[t][sel]
+            keys = draws[used : used + len(sel)] if draws is not None else self.shifts[t][sel]
             used += len(sel)
             if j % world != rank:
                 continue

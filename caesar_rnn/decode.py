@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from caesar_rnn.checkpoint import load_meta, load_weights, load_torch_model
+from caesar_rnn.checkpoint import load_meta, load_torch_model, load_weights
 from caesar_rnn.cipher import N_LETTERS, fill_letters, tokenize
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.errors import CaesarRNNError
@@ -70,7 +70,7 @@ class TorchBackend:
         with torch.inference_mode():
             t = torch.from_numpy(tokens.astype(np.int64)).to(self.device)
             lens = None if lengths is None else torch.from_numpy(lengths.astype(np.int64))
-            return self.model(t, lens).float().cpu().numpy()  # type: ignore[no-any-return]
+            return self.model(t, lens).float().cpu().numpy()
 
 
 def load_backend(model_dir: str | Path, device: str = "cpu") -> Backend:
@@ -107,7 +107,7 @@ def _run_windows(backend: Backend, wins: list[list[int]], batch: int) -> list[np
     for i, w in enumerate(wins):
         if w:
             by_len.setdefault(len(w), []).append(i)
-    for t, ids in by_len.items():
+    for ids in by_len.values():
         for s in range(0, len(ids), batch):
             chunk = ids[s : s + batch]
             toks = np.asarray([wins[i] for i in chunk], np.int64)  # (B, T)

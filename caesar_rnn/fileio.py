@@ -8,15 +8,13 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from caesar_rnn.errors import CaesarRNNError
 
 
 @contextlib.contextmanager
-def atomic_writer(
-    path: str | Path, force: bool = True, mode: str = "w"
-) -> Iterator[IO[str]] | Iterator[IO[bytes]]:
+def atomic_writer(path: str | Path, force: bool = True, mode: str = "w") -> Iterator[IO[Any]]:
     path = Path(path)
     if path.exists() and not force:
         raise CaesarRNNError(f"{path} already exists (use --force to overwrite)")
@@ -43,9 +41,9 @@ def atomic_writer(
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     with atomic_writer(path, force=True, mode="wb") as f:
-        f.write(data)  # type: ignore[arg-type]
+        f.write(data)
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
     with atomic_writer(path, force=True) as f:
-        f.write(text)  # type: ignore[arg-type]
+        f.write(text)

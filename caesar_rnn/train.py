@@ -64,10 +64,14 @@ def bucket_of(n: int) -> int:
 
 
 @torch.no_grad()
-def validate(model: CaesarRNN, data: TokenData, device: str, batch_size: int = 512) -> dict[str, Any]:
+def validate(
+    model: CaesarRNN, data: TokenData, device: str, batch_size: int = 512
+) -> dict[str, Any]:
     """Per-char and whole-message accuracy, argmax and key-consistent decode, by length bucket."""
     model.eval()
-    rows: dict[int, np.ndarray] = {}  # bucket -> [messages, chars, char_ok, msg_ok_argmax, msg_ok_key]
+    rows: dict[
+        int, np.ndarray
+    ] = {}  # bucket -> [messages, chars, char_ok, msg_ok_argmax, msg_ok_key]
     rng = np.random.default_rng(0)
     for cipher, target in data.batches(batch_size, rng, shuffle=False):
         logits = model(cipher.to(device)).float().cpu().numpy()  # (B, T, 26)
@@ -95,7 +99,10 @@ def validate(model: CaesarRNN, data: TokenData, device: str, batch_size: int = 5
             "msg_acc_key": float(r[4] / max(r[0], 1)),
         }
 
-    return {"overall": summary(total), "by_length": {str(b): summary(rows[b]) for b in sorted(rows)}}
+    return {
+        "overall": summary(total),
+        "by_length": {str(b): summary(rows[b]) for b in sorted(rows)},
+    }
 
 
 def _split(n: int, fraction: float, max_val: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -141,7 +148,9 @@ def train(model_cfg: ModelConfig, cfg: TrainConfig) -> dict[str, Any]:
         f"{len(train_data):,} train / {len(val_data):,} validation pairs, {total:,} steps",
         file=sys.stderr,
     )
-    bar = tqdm(total=total, file=sys.stderr, disable=not cfg.progress, unit="step", dynamic_ncols=True)
+    bar = tqdm(
+        total=total, file=sys.stderr, disable=not cfg.progress, unit="step", dynamic_ncols=True
+    )
     step, tokens, start = 0, 0, time.perf_counter()
     ema_loss = ema_acc = None
     model.train()
@@ -163,7 +172,9 @@ def train(model_cfg: ModelConfig, cfg: TrainConfig) -> dict[str, Any]:
             tokens += int(target.numel())
             with torch.no_grad():
                 mask = target != IGNORE
-                acc = ((logits.argmax(-1) == target) & mask).sum().item() / max(1, mask.sum().item())
+                acc = ((logits.argmax(-1) == target) & mask).sum().item() / max(
+                    1, mask.sum().item()
+                )
             ema_loss = loss.item() if ema_loss is None else 0.95 * ema_loss + 0.05 * loss.item()
             ema_acc = acc if ema_acc is None else 0.95 * ema_acc + 0.05 * acc
             bar.update(1)

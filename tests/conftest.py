@@ -1,0 +1,49 @@
+"""Shared fixtures: a fixed terminal width for rich, a tiny trained model, marker handling."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("COLUMNS", "120")
+os.environ.setdefault("NO_COLOR", "1")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    try:
+        import torch
+
+        has_cuda = torch.cuda.is_available()
+    except ImportError:  # pragma: no cover
+        has_cuda = False
+    skip = pytest.mark.skip(reason="needs CUDA")
+    for item in items:
+        if "gpu" in item.keywords and not has_cuda:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A small bidirectional GRU trained for a few seconds on fixed-key (shift 3) data."""
+    from caesar_rnn.config import ModelConfig
+    from caesar_rnn.datagen import generate, write_jsonl
+    from caesar_rnn.train import TrainConfig, train
+
+    d = tmp_path_factory.mktemp("tiny")
+    data = d / "pairs.jsonl"
+    write_jsonl(generate(3000, 4, 24, shift=3, seed=1), data)
+    out = d / "model"
+    train(
+        ModelConfig("gru", 32, 1, True),
+        TrainConfig(
+            data=str(data),
+            out=str(out),
+            epochs=4,
+            batch_size=32,
+            lr=1e-2,
+            device="cpu",
+            progress=False,
+        ),
+    )
+    return str(out)

@@ -1,0 +1,89 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from caesar_rnn.cipher import encrypt, letters_of
+from caesar_rnn.datagen import generate, write_jsonl
+from caesar_rnn.errors import CaesarRNNError
+
+
+def test_deterministic_bytes(tmp_path: Path) -> None:
+    a, b, c = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "c.jsonl"
+    write_jsonl(generate(200, 4, 30, style="natural", seed=5), a)
+    write_jsonl(generate(200, 4, 30, style="natural", seed=5), b)
+    write_jsonl(generate(200, 4, 30, style="natural", seed=6), c)
+    assert a.read_bytes() == b.read_bytes()
+    assert a.read_bytes() != c.read_bytes()
+
+
+@pytest.mark.parametrize("style", ["letters", "natural"])
+def test_format_and_lengths(style: str) -> None:
+    recs = list(generate(300, 5, 20, style=style, seed=1))
+    assert len(recs) == 300
+    shifts = set()
+    for r in recs:
+        assert set(r) == {"ciphertext", "plaintext", "shift"}
+        assert encrypt(r["plaintext"], r["shift"]) == r["ciphertext"]  # type: ignore[arg-type]
+        n = len(letters_of(r["plaintext"]))  # type: ignore[arg-type]
+        assert 5 <= n <= 20
+        shifts.add(r["shift"])
+        if style == "letters":
+            assert str(r["plaintext"]).isalpha() and str(r["plaintext"]).islower()
+    assert len(shifts) == 26  # random keys cover all shifts
+    if style == "natural":
+        assert any(" " in str(r["plaintext"]) for r in recs)
+        assert any(str(r["plaintext"])[0].isupper() for r in recs)
+
+
+def test_fixed_key() -> None:
+    assert {r["shift"] for r in generate(100, 4, 10, shift=3, seed=0)} == {3}
+
+
+def test_user_corpus(tmp_path: Path) -> None:
+    src = tmp_path / "my.txt"
+    src.write_text("Alpha beta gamma, delta! Epsilon zeta eta theta iota kappa lambda mu.\n" * 5)
+    recs = list(generate(50, 4, 12, style="natural", corpus_files=[src], seed=2))
+    words = set(src.read_text().replace(",", "").replace("!", "").replace(".", "").split())
+    for r in recs:
+        for w in str(r["plaintext"]).replace(",", "").replace("!", "").replace(".", "").split():
+            assert any(full.startswith(w) for full in words)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"count": 0}, "--count"),
+        ({"count": 5, "min_len": 10, "max_len": 4}, "--min-len"),
+        ({"count": 5, "style": "poetry"}, "unknown style"),
+        ({"count": 5, "shift": 26}, "--shift"),
+    ],
+)
+def test_bad_options(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(CaesarRNNError, match=message):
+        next(generate(**kwargs))  # type: ignore[arg-type]
+
+
+def test_corpus_without_letters(tmp_path: Path) -> None:
+    p = tmp_path / "digits.txt"
+    p.write_text("123 456 !!!\n")
+    with pytest.raises(CaesarRNNError, match="no letters"):
+        next(generate(5, corpus_files=[p]))
+
+
+def test_jsonl_is_one_object_per_line(tmp_path: Path) -> None:
+    out = tmp_path / "d.jsonl"
+    n = write_jsonl(generate(10, seed=3), out)
+    lines = out.read_text().splitlines()
+    assert n == len(lines) == 10
+    assert all(isinstance(json.loads(line), dict) for line in lines)
+
+
+def test_refuses_existing_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "d.jsonl"
+    out.write_text("keep me\n")
+    with pytest.raises(CaesarRNNError, match="already exists"):
+        write_jsonl(generate(3), out)
+    assert out.read_text() == "keep me\n"
+    write_jsonl(generate(3), out, force=True)
+    assert out.read_text() != "keep me\n"

@@ -1,0 +1,32 @@
+"""Training and decryption on CUDA (skipped where there is none)."""
+
+from pathlib import Path
+
+import pytest
+
+from caesar_rnn.config import ModelConfig
+from caesar_rnn.datagen import generate, write_jsonl
+from caesar_rnn.decode import decrypt_messages, load_backend
+from caesar_rnn.train import TrainConfig, train
+
+
+@pytest.mark.gpu
+def test_train_and_decrypt_on_cuda(tmp_path: Path) -> None:
+    data = tmp_path / "d.jsonl"
+    write_jsonl(generate(3000, 4, 24, shift=3, seed=1), data)
+    metrics = train(
+        ModelConfig("gru", 32, 1, True),
+        TrainConfig(
+            data=str(data),
+            out=str(tmp_path / "m"),
+            epochs=4,
+            batch_size=32,
+            lr=1e-2,
+            device="cuda",
+            progress=False,
+        ),
+    )
+    assert metrics["train"]["device"].startswith("cuda")
+    assert metrics["overall"]["char_acc"] >= 0.99
+    [d] = decrypt_messages(["khoorzruog"], load_backend(tmp_path / "m", "cuda"))
+    assert d.plaintext == "helloworld"
