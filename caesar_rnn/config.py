@@ -12,9 +12,11 @@ from typing import Any
 from caesar_rnn.cipher import N_LETTERS
 from caesar_rnn.errors import CaesarRNNError
 
-ARCHS = ("rnn", "gru", "lstm")
+ARCHS = ("rnn", "gru", "lstm", "mlp")
 #: How many gate blocks each recurrent cell stacks in its weight matrices (torch's layout).
 GATES = {"rnn": 1, "gru": 3, "lstm": 4}
+#: Per-character models: no recurrence, each position is mapped on its own (sheet Q5a).
+FEEDFORWARD = ("mlp",)
 
 
 @dataclass
@@ -36,6 +38,13 @@ class ModelConfig:
             raise CaesarRNNError("hidden size and layer count must be at least 1")
         if not 0.0 <= self.dropout < 1.0:
             raise CaesarRNNError(f"dropout must be in [0, 1), got {self.dropout}")
+        if self.arch in FEEDFORWARD:
+            # A per-character model sees no neighbours, so it has no directions to read in.
+            self.bidirectional = False
+
+    @property
+    def recurrent(self) -> bool:
+        return self.arch not in FEEDFORWARD
 
     @property
     def input_size(self) -> int:
@@ -61,8 +70,18 @@ class ModelConfig:
 
     def weight_shapes(self) -> dict[str, tuple[int, ...]]:
         """Every tensor of the model's state dict, by torch's names, with its shape."""
-        g, h = GATES[self.arch], self.hidden
+        h = self.hidden
         shapes: dict[str, tuple[int, ...]] = {}
+        if not self.recurrent:
+            # nn.Sequential of (Linear, ReLU) pairs: the linear layers sit at even indices.
+            for layer in range(self.layers):
+                in_size = self.input_size if layer == 0 else h
+                shapes[f"mlp.{2 * layer}.weight"] = (h, in_size)
+                shapes[f"mlp.{2 * layer}.bias"] = (h,)
+            shapes["head.weight"] = (N_LETTERS, h)
+            shapes["head.bias"] = (N_LETTERS,)
+            return shapes
+        g = GATES[self.arch]
         for layer in range(self.layers):
             in_size = self.input_size if layer == 0 else h * self.directions
             for suffix in ("", "_reverse")[: self.directions]:

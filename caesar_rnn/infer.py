@@ -64,6 +64,11 @@ class NumpyRNN:
         if lengths is None:
             lengths = np.full(B, T)
         x = np.eye(cfg.input_size, dtype=np.float32)[tokens]  # (B, T, V) one-hot
+        if not cfg.recurrent:
+            for layer in range(cfg.layers):
+                w, b = self.wt[f"mlp.{2 * layer}.weight"], self.w[f"mlp.{2 * layer}.bias"]
+                x = np.maximum(x @ w + b, 0.0)  # (B, T, H)
+            return x @ self.wt["head.weight"] + self.w["head.bias"]  # (B, T, 26)
         # Reversing each sequence within its own length makes the backward direction start at
         # the true end of every message; padded steps stay at the tail, after every valid one.
         t_idx = np.arange(T)[None, :]

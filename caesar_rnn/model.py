@@ -2,7 +2,8 @@
 
 Many-to-many, as the design sheet's Question 5 asks: RNN (tanh), GRU or LSTM, any depth, one or
 two directions, then a linear layer per position. Variable lengths are packed, so padding never
-reaches the backward direction of a bidirectional model.
+reaches the backward direction of a bidirectional model. ``mlp`` is the sheet's Q5a alternative:
+no recurrence, every position mapped alone through ReLU layers.
 """
 
 from __future__ import annotations
@@ -18,12 +19,22 @@ from caesar_rnn.cipher import N_LETTERS
 from caesar_rnn.config import ModelConfig
 
 _CELLS: dict[str, Any] = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+#: A recurrent state: h (layers, B, H), or (h, c) for an LSTM; None means zeros.
+State = torch.Tensor | tuple[torch.Tensor, torch.Tensor] | None
 
 
 class CaesarRNN(nn.Module):
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
         self.config = config
+        if not config.recurrent:
+            layers: list[nn.Module] = []
+            for i in range(config.layers):
+                in_size = config.input_size if i == 0 else config.hidden
+                layers += [nn.Linear(in_size, config.hidden), nn.ReLU()]
+            self.mlp = nn.Sequential(*layers)
+            self.head = nn.Linear(config.hidden, N_LETTERS)
+            return
         self.rnn = _CELLS[config.arch](
             input_size=config.input_size,
             hidden_size=config.hidden,
@@ -37,6 +48,8 @@ class CaesarRNN(nn.Module):
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
         """tokens (B, T) int64 -> logits (B, T, 26). ``lengths`` (B,) marks padding, if any."""
         x = F.one_hot(tokens, self.config.input_size).float()  # (B, T, V)
+        if not self.config.recurrent:
+            return self.head(self.mlp(x))  # (B, T, 26)
         T = tokens.shape[1]
         if lengths is not None and bool((lengths != T).any()):
             packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
@@ -45,3 +58,19 @@ class CaesarRNN(nn.Module):
         else:
             out, _ = self.rnn(x)  # (B, T, H*D)
         return self.head(out)  # (B, T, 26)
+
+    def forward_with_state(
+        self, tokens: torch.Tensor, state: State = None
+    ) -> tuple[torch.Tensor, State]:
+        """tokens (B, T) -> (logits (B, T, 26), final state), starting from ``state``.
+
+        Unidirectional models only (a backward direction would need the future): truncated BPTT
+        and the step-by-step gradient probes feed one chunk at a time, carrying the state. No
+        padding: every message in the batch has T tokens."""
+        if self.config.bidirectional:
+            raise ValueError("forward_with_state needs a unidirectional model")
+        x = F.one_hot(tokens, self.config.input_size).float()  # (B, T, V)
+        if not self.config.recurrent:
+            return self.head(self.mlp(x)), None
+        out, new_state = self.rnn(x, state)  # (B, T, H)
+        return self.head(out), new_state  # (B, T, 26)

@@ -17,6 +17,9 @@ CONFIGS = [
     for arch in ("rnn", "gru", "lstm")
     for bidi in (False, True)
     for layers, boundaries in ((1, False), (2, True))
+] + [
+    ModelConfig("mlp", 16, layers, False, boundaries)
+    for layers, boundaries in ((1, False), (2, True))
 ]
 
 
