@@ -1,0 +1,221 @@
+"""Classical Caesar crackers: try all 26 keys and rank them by how English the plaintext looks.
+
+- ``chi2``: Pearson's chi-squared of the letter counts against English letter frequencies (lower is
+  better), the method of Ciphey-like tools.
+- ``ngram``: log10-likelihood of the plaintext under a letter quadgram model (higher is better).
+
+Both count their statistics from the same English source the model trains on (symspellpy's word
+and word-pair lists, ``caesar_rnn.corpus``), so comparisons with the model are fair: quadgrams
+inside each word weighted by its count, plus those that span a word boundary, from the word pairs.
+Counting is vectorised and takes about a second, so the tables are built on first use and kept in
+memory (no cache file to go stale). Only letters count: case, spaces and punctuation are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from caesar_rnn.cipher import N_LETTERS, decrypt, is_letter
+from caesar_rnn.corpus import _WORD, BIGRAM_FILE, UNIGRAM_FILE, _symspell_file
+from caesar_rnn.errors import CaesarRNNError
+
+METHODS = ("chi2", "ngram")  # crack also takes "model"
+ORDER = 4  # quadgrams
+#: An unseen n-gram is scored as its back-off estimate times this (a penalty for being unseen).
+BACKOFF = 0.1
+_SHIFTS = np.arange(N_LETTERS)
+
+
+@dataclass
+class Candidate:
+    shift: int
+    score: float
+    plaintext: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"shift": self.shift, "score": round(self.score, 4), "plaintext": self.plaintext}
+
+
+@lru_cache(maxsize=1)
+def _sources() -> tuple[list[str], np.ndarray, list[tuple[str, str]], np.ndarray]:
+    """(words, counts, word pairs, pair counts); pair counts rescaled to the word counts' total."""
+    words, counts = [], []
+    for line in _symspell_file(UNIGRAM_FILE).splitlines():
+        parts = line.split()
+        if len(parts) == 2 and _WORD.match(parts[0]):
+            words.append(parts[0])
+            counts.append(float(parts[1]))
+    pairs, pcounts = [], []
+    for line in _symspell_file(BIGRAM_FILE).splitlines():
+        parts = line.split()
+        if len(parts) == 3 and _WORD.match(parts[0]) and _WORD.match(parts[1]):
+            pairs.append((parts[0], parts[1]))
+            pcounts.append(float(parts[2]))
+    wc, pc = np.asarray(counts), np.asarray(pcounts)
+    # The pair list comes from a ~23x larger count than the word list; every running word is
+    # followed by one boundary, so both get the same total mass.
+    pc *= wc.sum() / pc.sum()
+    return words, wc, pairs, pc
+
+
+def _windows(strings: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All n-letter windows of the strings: (codes, owner string index, start offset in it)."""
+    text = "\n".join(strings) + "\n"
+    a = np.frombuffer(text.encode("ascii"), np.uint8).astype(np.int64) - 97  # (L,)
+    sep = a < 0
+    owner = np.concatenate([[0], np.cumsum(sep)[:-1]])  # (L,)
+    starts = np.flatnonzero(np.concatenate([[True], sep[:-1]]))
+    offset = np.arange(len(a)) - starts[owner]
+    m = len(a) - n + 1
+    codes = np.zeros(m, np.int64)
+    ok = np.ones(m, bool)
+    for j in range(n):
+        c = a[j : j + m]
+        ok &= c >= 0
+        codes = codes * N_LETTERS + np.maximum(c, 0)
+    return codes[ok], owner[:m][ok], offset[:m][ok]
+
+
+@lru_cache(maxsize=ORDER)
+def ngram_counts(n: int) -> np.ndarray:
+    """Weighted counts of every letter n-gram, a flat (26**n,) array indexed base 26."""
+    words, wc, pairs, pc = _sources()
+    codes, owner, _ = _windows(words, n)
+    counts = np.bincount(codes, weights=wc[owner], minlength=N_LETTERS**n)
+    if n > 1:
+        # Only the windows that straddle the boundary: the rest are inside one word, counted above.
+        first = np.fromiter((len(w1) for w1, _ in pairs), np.int64, len(pairs))
+        codes, owner, off = _windows([w1 + w2 for w1, w2 in pairs], n)
+        span = off + n > first[owner]
+        span &= off < first[owner]
+        counts += np.bincount(codes[span], weights=pc[owner[span]], minlength=N_LETTERS**n)
+    return counts
+
+
+@lru_cache(maxsize=ORDER)
+def ngram_logp(n: int) -> np.ndarray:
+    """log10 P(n-gram), flat (26**n,), with unseen n-grams backed off to shorter ones:
+    P(abcd) ~ BACKOFF * P(abc) * P(bcd) / P(bc), a Markov estimate from (n-1)-grams."""
+    counts = ngram_counts(n)
+    logp = np.log10(np.maximum(counts, 1e-300) / counts.sum())
+    if n == 1:
+        return np.where(counts > 0, logp, np.log10(BACKOFF / counts.sum()))
+    prev = ngram_logp(n - 1)
+    head = prev.repeat(N_LETTERS)  # P(abc) for abcd
+    tail = np.tile(prev, N_LETTERS)  # P(bcd)
+    mid = np.tile(ngram_logp(n - 2), N_LETTERS).repeat(N_LETTERS) if n > 2 else 0.0
+    backed = np.log10(BACKOFF) + head + tail - mid
+    return np.where(counts > 0, logp, backed).astype(np.float64)
+
+
+@lru_cache(maxsize=1)
+def letter_freqs() -> np.ndarray:
+    """English letter frequencies (26,), summing to 1, from the same source as the n-grams."""
+    c = ngram_counts(1)
+    return c / c.sum()
+
+
+def _letter_indices(messages: Sequence[str]) -> list[np.ndarray]:
+    out = []
+    for m in messages:
+        b = np.frombuffer("".join(ch for ch in m if is_letter(ch)).lower().encode(), np.uint8)
+        out.append(b.astype(np.int64) - 97)
+    return out
+
+
+def chi2_scores(messages: Sequence[str]) -> np.ndarray:
+    """Chi-squared statistic for every message and shift (B, 26); lower is more English.
+    Messages without letters score 0 for every shift."""
+    idx = _letter_indices(messages)
+    counts = np.zeros((len(messages), N_LETTERS))  # (B, 26)
+    for i, c in enumerate(idx):
+        counts[i] = np.bincount(c, minlength=N_LETTERS)
+    # Plaintext letter p = cipher letter c - s, so shift s sees counts rolled by -s.
+    rolled = counts[:, (_SHIFTS[:, None] + _SHIFTS[None, :]) % N_LETTERS]  # (B, 26 shifts, 26 p)
+    expected = counts.sum(axis=1)[:, None, None] * letter_freqs()  # (B, 1, 26)
+    return ((rolled - expected) ** 2 / np.maximum(expected, 1e-12)).sum(axis=2)
+
+
+def ngram_scores(messages: Sequence[str], order: int = ORDER) -> np.ndarray:
+    """log10-likelihood of every message under every shift (B, 26); higher is more English.
+    Messages shorter than ``order`` letters use n-grams as long as they are."""
+    idx = _letter_indices(messages)
+    out = np.zeros((len(messages), N_LETTERS))
+    by_len: dict[int, list[int]] = {}
+    for i, c in enumerate(idx):
+        if len(c):
+            by_len.setdefault(len(c), []).append(i)
+    for length, ids in by_len.items():
+        n = min(order, length)
+        table = ngram_logp(n)
+        c = np.stack([idx[i] for i in ids])  # (B, T)
+        plain = (c[:, None, :] - _SHIFTS[None, :, None]) % N_LETTERS  # (B, 26, T)
+        m = length - n + 1
+        codes = np.zeros(plain.shape[:2] + (m,), np.int64)  # (B, 26, T-n+1)
+        for j in range(n):
+            codes = codes * N_LETTERS + plain[:, :, j : j + m]
+        out[ids] = table[codes].sum(axis=2)
+    return out
+
+
+def scores(messages: Sequence[str], method: str) -> np.ndarray:
+    """(B, 26) scores, oriented so that higher is better (chi2 is negated)."""
+    if method == "chi2":
+        return -chi2_scores(messages)
+    if method == "ngram":
+        return ngram_scores(messages)
+    raise CaesarRNNError(f"unknown method {method!r}: choose one of {', '.join(METHODS)}")
+
+
+def rank(
+    message: str, raw: np.ndarray, lower_is_better: bool = False, top: int = 5
+) -> list[Candidate]:
+    """The ``top`` shifts of one message's (26,) scores, best first (ties: smaller shift first)."""
+    order = np.argsort(raw if lower_is_better else -raw, kind="stable")[:top]
+    return [Candidate(int(s), float(raw[s]), decrypt(message, int(s))) for s in order]
+
+
+def best_shifts(messages: Sequence[str], method: str) -> np.ndarray:
+    """The best shift of each message (B,)."""
+    return scores(messages, method).argmax(axis=1)
+
+
+def crack(
+    messages: Sequence[str], method: str, top: int = 5, backend: Any = None
+) -> list[list[Candidate]]:
+    """Ranked candidates for each message: ``top`` of the 26 shifts, best first; none for a
+    message without letters. ``method`` is chi2, ngram, or model (the key decode's summed
+    log-probabilities from ``backend``, a loaded model; see ``caesar_rnn.decode``)."""
+    if top < 1:
+        raise CaesarRNNError(f"--top must be at least 1, got {top}")
+    if method == "chi2":
+        raw = chi2_scores(messages)
+    elif method == "model":
+        from caesar_rnn.decode import shift_scores
+
+        raw = shift_scores(list(messages), backend)
+    else:
+        raw = scores(messages, method)
+    return [
+        rank(m, row, method == "chi2", top) if any(map(is_letter, m)) else []
+        for m, row in zip(messages, raw, strict=True)
+    ]
+
+
+def crack_stream(
+    lines: Iterable[str], method: str, top: int = 5, backend: Any = None, chunk: int = 4096
+) -> Iterator[tuple[str, list[Candidate]]]:
+    """(message, candidates) line by line, ``chunk`` lines at a time, in input order."""
+    buf: list[str] = []
+    for line in lines:
+        buf.append(line)
+        if len(buf) >= chunk:
+            yield from zip(buf, crack(buf, method, top, backend), strict=True)
+            buf = []
+    if buf:
+        yield from zip(buf, crack(buf, method, top, backend), strict=True)
