@@ -10,7 +10,9 @@ import math
 import random
 import sys
 import time
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from caesar_rnn.config import ModelConfig
 from caesar_rnn.dataset import IGNORE, TokenData, has_boundaries, read_pairs
 from caesar_rnn.decode import key_scores, log_softmax
 from caesar_rnn.devices import resolve_device
+from caesar_rnn.distributed import DistContext, session, steps_per_rank
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.model import CaesarRNN
 
@@ -50,6 +53,8 @@ class TrainConfig:
     device: str = "auto"
     seed: int = 0
     threads: int | None = None
+    bf16: bool = False  # bf16 autocast for the forward pass (CUDA only)
+    compile: bool = False  # torch.compile the training module
     progress: bool = True
 
 
@@ -126,40 +131,70 @@ def train(model_cfg: ModelConfig, cfg: TrainConfig) -> dict[str, Any]:
     if not 0.0 <= cfg.val_fraction < 1.0:
         raise CaesarRNNError(f"--val-fraction must be in [0, 1), got {cfg.val_fraction}")
     device = resolve_device(cfg.device)
+    if cfg.bf16 and not device.startswith("cuda"):
+        raise CaesarRNNError("--bf16 needs a CUDA device; on the CPU train in float32")
+    # Under torchrun this joins the process group (one rank per process); alone it changes nothing.
+    with session(device) as ctx:
+        return _train(model_cfg, cfg, ctx)
+
+
+def _train(model_cfg: ModelConfig, cfg: TrainConfig, ctx: DistContext) -> dict[str, Any]:
+    device = ctx.device
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     set_seed(cfg.seed)
     pairs = read_pairs(cfg.data)
     if has_boundaries(pairs.plaintexts) and not model_cfg.boundaries:
-        print("note: data has word boundaries; the model will see them", file=sys.stderr)
+        if ctx.is_main:
+            print("note: data has word boundaries; the model will see them", file=sys.stderr)
         model_cfg.boundaries = True
     train_idx, val_idx = _split(len(pairs), cfg.val_fraction, cfg.max_val, cfg.seed)
     train_data = TokenData(pairs, model_cfg.boundaries, train_idx)
     val_data = TokenData(pairs, model_cfg.boundaries, val_idx)
 
     model = CaesarRNN(model_cfg).to(device)
+    net = ctx.wrap(model)  # DDP under torchrun; `model` stays the bare module for eval and saving
+    if cfg.compile:
+        net = torch.compile(net)  # type: ignore[assignment]
+    if ctx.enabled:
+        torch.manual_seed(cfg.seed + ctx.rank)  # own dropout masks per rank; DDP synced the weights
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    per_epoch = sum(math.ceil(len(a) / cfg.batch_size) for a in train_data.plain.values())
+    per_epoch = steps_per_rank(
+        sum(math.ceil(len(a) / cfg.batch_size) for a in train_data.plain.values()), ctx.world
+    )
+    if per_epoch < 1:
+        raise CaesarRNNError(f"too few training pairs for {ctx.world} processes of one batch each")
     total = cfg.steps if cfg.steps is not None else per_epoch * cfg.epochs
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_lambda(s, cfg.warmup, total))
     rng = np.random.default_rng(cfg.seed)
-    print(
-        f"training {model_cfg.arch} ({model_cfg.n_params():,} parameters) on {device}: "
-        f"{len(train_data):,} train / {len(val_data):,} validation pairs, {total:,} steps",
-        file=sys.stderr,
-    )
+    if ctx.is_main:
+        print(
+            f"training {model_cfg.arch} ({model_cfg.n_params():,} parameters) on {device}: "
+            f"{len(train_data):,} train / {len(val_data):,} validation pairs, {total:,} steps"
+            + (f" on each of {ctx.world} processes" if ctx.enabled else ""),
+            file=sys.stderr,
+        )
     bar = tqdm(
-        total=total, file=sys.stderr, disable=not cfg.progress, unit="step", dynamic_ncols=True
+        total=total,
+        file=sys.stderr,
+        disable=not (cfg.progress and ctx.is_main),
+        unit="step",
+        dynamic_ncols=True,
     )
-    step, tokens, start = 0, 0, time.perf_counter()
-    ema_loss = ema_acc = None
+    step, tokens, messages, start = 0, 0, 0, time.perf_counter()
+    ema_loss = ema_acc = first_loss = None
     model.train()
     while step < total:
-        for cipher, target in train_data.batches(cfg.batch_size, rng, reshift=cfg.reshift):
+        # Each rank takes its every-world-th share of one seeded plan, all ranks equally many.
+        shard = train_data.batches(
+            cfg.batch_size, rng, reshift=cfg.reshift, rank=ctx.rank, world=ctx.world
+        )
+        for cipher, target in islice(shard, per_epoch):
             cipher, target = cipher.to(device), target.to(device)
-            logits = model(cipher)  # (B, T, 26)
+            with torch.autocast("cuda", torch.bfloat16) if cfg.bf16 else nullcontext():
+                logits = net(cipher)  # (B, T, 26)
             loss = F.cross_entropy(
-                logits.reshape(-1, N_LETTERS), target.reshape(-1), ignore_index=IGNORE
+                logits.float().reshape(-1, N_LETTERS), target.reshape(-1), ignore_index=IGNORE
             )
             if not torch.isfinite(loss):
                 raise CaesarRNNError(f"loss became {loss.item()} at step {step}; try a lower --lr")
@@ -170,11 +205,13 @@ def train(model_cfg: ModelConfig, cfg: TrainConfig) -> dict[str, Any]:
             sched.step()
             step += 1
             tokens += int(target.numel())
+            messages += len(target)
             with torch.no_grad():
                 mask = target != IGNORE
                 acc = ((logits.argmax(-1) == target) & mask).sum().item() / max(
                     1, mask.sum().item()
                 )
+            first_loss = loss.item() if first_loss is None else first_loss
             ema_loss = loss.item() if ema_loss is None else 0.95 * ema_loss + 0.05 * loss.item()
             ema_acc = acc if ema_acc is None else 0.95 * ema_acc + 0.05 * acc
             bar.update(1)
@@ -183,16 +220,28 @@ def train(model_cfg: ModelConfig, cfg: TrainConfig) -> dict[str, Any]:
                 break
     bar.close()
     seconds = time.perf_counter() - start
+    tokens_all = ctx.sum(tokens)  # all ranks' tokens, for one global throughput
+    if ctx.enabled:
+        ctx.log(
+            f"trained {step} steps on its shard: {messages} messages, {tokens} tokens, "
+            f"loss {first_loss:.4f} -> {ema_loss:.4f}"
+        )
+    if not ctx.is_main:  # rank 0 alone validates and writes; the others wait until it is done
+        ctx.barrier()
+        return {}
     metrics = validate(model, val_data, device) if len(val_data) else {}
     metrics["train"] = {
         "steps": step,
         "seconds": round(seconds, 1),
-        "tokens_per_s": round(tokens / max(seconds, 1e-9)),
+        "tokens_per_s": round(tokens_all / max(seconds, 1e-9)),
         "final_loss": round(float(ema_loss or 0.0), 5),
         "pairs": len(train_data),
         "device": device,
     }
+    if ctx.enabled:
+        metrics["train"]["processes"] = ctx.world
     training = asdict(cfg)
     training.pop("progress")
     save_model(Path(cfg.out), model.state_dict(), ModelMeta(model_cfg, training, metrics))
+    ctx.barrier()
     return metrics

@@ -1,0 +1,107 @@
+"""Data-parallel training: torchrun launches two CPU processes (gloo over loopback) on tiny data."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from caesar_rnn.dataset import Pairs, TokenData
+from caesar_rnn.distributed import is_main_process, session, steps_per_rank
+from caesar_rnn.errors import CaesarRNNError
+
+RANK_LINE = re.compile(
+    r"\[rank (\d)/2\] trained (\d+) steps on its shard: (\d+) messages, (\d+) tokens, "
+    r"loss ([\d.]+) -> ([\d.]+)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_steps_per_rank_is_equal_for_all_ranks() -> None:
+    data = TokenData(Pairs(["abcd"] * 7 + ["abcdef"] * 4, [3] * 11), False)
+    n_plan = 3 + 2  # batches of 2: four of length 4, two of length 6
+    for world in (1, 2, 3):
+        per_rank = steps_per_rank(n_plan, world)
+        for rank in range(world):
+            rng = np.random.default_rng(5)  # every rank shares the seed, hence the plan
+            shard = list(islice(data.batches(2, rng, rank=rank, world=world), per_rank))
+            assert len(shard) == per_rank
+        assert per_rank * world > n_plan - world  # at most world-1 batches left out per epoch
+    assert steps_per_rank(5, 1) == 5 and steps_per_rank(5, 2) == 2
+
+
+def test_alone_nothing_is_distributed(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("RANK", "WORLD_SIZE", "LOCAL_RANK"):
+        monkeypatch.delenv(var, raising=False)
+    with session("cpu") as ctx:
+        assert (ctx.enabled, ctx.is_main, ctx.world, ctx.device) == (False, True, 1, "cpu")
+        assert ctx.any_rank(True) and not ctx.any_rank(False)
+        assert ctx.sum(3.0) == 3.0
+        import torch
+
+        model = torch.nn.Linear(2, 2)
+        assert ctx.wrap(model) is model
+    assert is_main_process()
+    monkeypatch.setenv("RANK", "1")
+    assert not is_main_process()
+
+
+def test_bf16_on_cpu_is_a_clear_error(tmp_path: Path) -> None:
+    from caesar_rnn.config import ModelConfig
+    from caesar_rnn.train import TrainConfig, train
+
+    with pytest.raises(CaesarRNNError, match="--bf16 needs a CUDA device"):
+        train(ModelConfig("gru", 8, 1, False), TrainConfig(device="cpu", bf16=True))
+
+
+def test_torchrun_two_cpu_processes(tmp_path: Path) -> None:
+    from caesar_rnn.checkpoint import load_meta
+    from caesar_rnn.datagen import generate, write_jsonl
+    from caesar_rnn.decode import decrypt_messages, load_backend
+
+    data = tmp_path / "pairs.jsonl"
+    write_jsonl(generate(2000, 4, 16, shift=3, seed=1), data)
+    out = tmp_path / "model"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    if sys.platform.startswith("linux"):
+        env.setdefault("GLOO_SOCKET_IFNAME", "lo")  # loopback only, whatever the host's network
+    cmd = [
+        sys.executable, "-m", "torch.distributed.run",
+        "--nnodes", "1", "--nproc_per_node", "2",
+        "--master_addr", "127.0.0.1", "--master_port", str(_free_port()),
+        "-m", "caesar_rnn", "train",
+        "--data", str(data), "--out", str(out), "--device", "cpu",
+        "--arch", "gru", "--hidden", "32", "--layers", "1",
+        "--epochs", "4", "--batch-size", "32", "--lr", "1e-2",
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+    ranks = {int(m[1]): m for m in RANK_LINE.finditer(proc.stderr)}
+    assert sorted(ranks) == [0, 1], proc.stderr[-3000:]
+    steps = {int(m[2]) for m in ranks.values()}
+    assert len(steps) == 1 and steps.pop() > 0  # same step count: no rank left hanging
+    for m in ranks.values():
+        assert int(m[3]) > 0 and int(m[4]) > 0
+        assert float(m[6]) < 0.5 * float(m[5])  # the loss fell on both ranks
+    assert proc.stdout.count("validation") == 1  # rank 0 alone reports
+
+    meta = load_meta(out)
+    assert meta.metrics["train"]["processes"] == 2
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", "model.safetensors"]
+    [d] = decrypt_messages(["khoorzruog"], load_backend(out), "key")
+    assert (d.plaintext, d.shift) == ("helloworld", 3)
+    assert json.loads((out / "config.json").read_text())["training"]["bf16"] is False
