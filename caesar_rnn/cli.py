@@ -99,7 +99,9 @@ def train(
         "caesar-data.jsonl"
     ),
     out: Annotated[Path, typer.Option(help="Model directory to write.")] = Path("caesar-rnn-model"),
-    arch: Annotated[str, typer.Option(help="rnn, gru or lstm.")] = "gru",
+    arch: Annotated[
+        str, typer.Option(help="rnn, gru, lstm, or mlp (per character, no recurrence).")
+    ] = "gru",
     hidden: Annotated[int, typer.Option(help="Hidden units per direction.")] = 128,
     layers: Annotated[int, typer.Option(help="Recurrent layers.")] = 2,
     bidirectional: Annotated[bool, typer.Option(help="Read each message both ways.")] = True,
@@ -124,42 +126,74 @@ def train(
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch.")] = None,
+    tbptt: Annotated[
+        int | None,
+        typer.Option(
+            help="Truncated BPTT: backpropagate through chunks of K steps, the hidden state "
+            "carried forward detached (unidirectional models only)."
+        ),
+    ] = None,
     bf16: Annotated[
         bool, typer.Option("--bf16", help="bf16 autocast for the forward pass (CUDA only).")
     ] = False,
     compile_model: Annotated[
         bool, typer.Option("--compile", help="torch.compile the model (pays off on long runs).")
     ] = False,
+    checkpoint_every: Annotated[
+        int,
+        typer.Option(help="Steps between resumable checkpoints in OUT/checkpoint (0: never)."),
+    ] = 1000,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            help="Continue the interrupted run checkpointed in DIR (or DIR/checkpoint), with its "
+            "own settings; only --device, --threads and --checkpoint-every apply."
+        ),
+    ] = None,
 ) -> None:
     """Train a many-to-many RNN/GRU on one-hot characters; save safetensors + config.json.
 
     Runs unchanged under torchrun for data-parallel training over processes and machines
     (docs/scaling.md); only rank 0 prints results and writes the model.
     """
+    from caesar_rnn.resume import TrainingInterrupted
+
     try:
         from caesar_rnn.config import ModelConfig
-        from caesar_rnn.train import TrainConfig
+        from caesar_rnn.train import TrainConfig, resume_training
         from caesar_rnn.train import train as run_training
 
-        model_cfg = ModelConfig(arch, hidden, layers, bidirectional, bool(boundaries), dropout)
-        cfg = TrainConfig(
-            data=str(data),
-            out=str(out),
-            epochs=epochs,
-            steps=steps,
-            batch_size=batch_size,
-            lr=lr,
-            reshift=reshift,
-            val_fraction=val_fraction,
-            device=device,
-            seed=seed,
-            threads=threads,
-            bf16=bf16,
-            compile=compile_model,
-        )
-        if boundaries is False:
-            model_cfg.boundaries = False
-        metrics = run_training(model_cfg, cfg)
+        if resume is not None:
+            from caesar_rnn.resume import load as load_checkpoint
+
+            ckpt = load_checkpoint(resume)
+            out = Path(ckpt.training.get("out", out))
+            metrics = resume_training(ckpt, device, threads, checkpoint_every)
+        else:
+            model_cfg = ModelConfig(arch, hidden, layers, bidirectional, bool(boundaries), dropout)
+            cfg = TrainConfig(
+                data=str(data),
+                out=str(out),
+                epochs=epochs,
+                steps=steps,
+                batch_size=batch_size,
+                lr=lr,
+                reshift=reshift,
+                val_fraction=val_fraction,
+                device=device,
+                seed=seed,
+                threads=threads,
+                tbptt=tbptt,
+                bf16=bf16,
+                compile=compile_model,
+                checkpoint_every=checkpoint_every,
+            )
+            if boundaries is False:
+                model_cfg.boundaries = False
+            metrics = run_training(model_cfg, cfg)
+    except TrainingInterrupted as exc:  # a checkpoint was saved: say where, exit 128 + signal
+        info(str(exc))
+        raise typer.Exit(128 + exc.signum) from None
     except CaesarRNNError as exc:
         fail(str(exc))
     from caesar_rnn.distributed import is_main_process
@@ -249,6 +283,205 @@ def decrypt(
             print(json.dumps(d.to_dict(), ensure_ascii=False) if as_json else d.plaintext)
     except CaesarRNNError as exc:
         fail(str(exc))
+
+
+@app.command()
+def crack(
+    text: Annotated[str | None, typer.Argument(help="Ciphertext (or use --file).")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Crack every line of PATH ('-': stdin).")
+    ] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            help="ngram: quadgram log10-likelihood (higher is better); chi2: chi-squared vs "
+            "letter frequencies (lower is better); model: the model's summed log-probability."
+        ),
+    ] = "ngram",
+    top: Annotated[int, typer.Option(help="How many candidate shifts to show.")] = 5,
+    model: Annotated[
+        Path | None,
+        typer.Option(help="Model directory for --method model (default as in decrypt)."),
+    ] = None,
+    device: Annotated[str, typer.Option(help="auto, cpu or cuda (--method model).")] = "auto",
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="One JSON object per message with its ranked candidates."),
+    ] = False,
+) -> None:
+    """Try all 26 keys and rank them: the TOP candidate shifts with their scores and plaintexts."""
+    from caesar_rnn.classical import METHODS, crack_stream
+
+    try:
+        if (text is None) == (file is None):
+            raise CaesarRNNError("give either TEXT or --file PATH")
+        if method not in (*METHODS, "model"):
+            raise CaesarRNNError(f"unknown method {method!r}: choose chi2, ngram or model")
+        if top < 1:
+            raise CaesarRNNError(f"--top must be at least 1, got {top}")
+        backend = None
+        if method == "model":
+            from caesar_rnn.checkpoint import resolve_model_dir
+            from caesar_rnn.decode import load_backend
+            from caesar_rnn.devices import resolve_device
+
+            model_dir = resolve_model_dir(model)
+            backend = load_backend(model_dir, resolve_device(device))
+            info(f"using model {model_dir}")
+        lines: Iterator[str] = iter([text]) if text is not None else _read_lines(file)  # type: ignore[arg-type]
+        for msg, cands in crack_stream(lines, method, min(top, 26), backend):
+            if as_json:
+                ranked = [{"rank": i, **c.to_dict()} for i, c in enumerate(cands, 1)]
+                obj = {"ciphertext": msg, "method": method, "candidates": ranked}
+                print(json.dumps(obj, ensure_ascii=False))
+            else:
+                print_candidates(msg, method, cands)
+    except CaesarRNNError as exc:
+        fail(str(exc))
+
+
+def print_candidates(message: str, method: str, cands: list[Any]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    better = "lower" if method == "chi2" else "higher"
+    title = message if len(message) <= 60 else message[:57] + "..."
+    table = Table(title=escape(title), caption=f"{method} score: {better} is better")
+    for col, just in (
+        ("rank", "right"),
+        ("shift", "right"),
+        ("score", "right"),
+        ("plaintext", "left"),
+    ):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for i, c in enumerate(cands, 1):
+        table.add_row(str(i), str(c.shift), f"{c.score:.2f}", escape(c.plaintext))
+    if not cands:
+        table.add_row("-", "-", "-", "(no letters)")
+    Console(highlight=False).print(table)
+
+
+@app.command("eval")
+def eval_cmd(
+    data: Annotated[
+        Path | None, typer.Option(help="Gen-data JSONL pairs, grouped by length bucket.")
+    ] = None,
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option(help="Held-out text to cut messages from (repeatable)."),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            help="Model directory (default: ./caesar-rnn-model if present, else shipped)."
+        ),
+    ] = None,
+    solvers: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated: key, argmax (the model's decodes), chi2, ngram, and hybrid "
+            "(model + ngram scores: not the model alone)."
+        ),
+    ] = "key,argmax,chi2,ngram",
+    per_bucket: Annotated[
+        int, typer.Option(help="Messages per length bucket and style (--corpus).")
+    ] = 200,
+    buckets: Annotated[
+        str, typer.Option(help="Comma-separated message lengths in letters.")
+    ] = "4,6,8,10,12,16,24,32,64,128,256",
+    styles: Annotated[str, typer.Option(help="letters, natural or both (--corpus).")] = (
+        "letters,natural"
+    ),
+    seed: Annotated[int, typer.Option(help="Random seed for messages and keys.")] = 0,
+    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+    plot: Annotated[
+        Path | None, typer.Option(help="Draw exact accuracy against length into this PNG.")
+    ] = None,
+) -> None:
+    """Accuracy by length and style for the model and classical solvers, on the same messages."""
+    from caesar_rnn import evaluate as ev
+
+    try:
+        if (data is None) == (not corpus):
+            raise CaesarRNNError("give either --data FILE or --corpus FILE")
+        names = [s.strip() for s in solvers.split(",") if s.strip()]
+        try:
+            lengths = sorted({int(b) for b in buckets.split(",") if b.strip()})
+        except ValueError:
+            raise CaesarRNNError(
+                f"--buckets must be comma-separated integers, got {buckets!r}"
+            ) from None
+        if not lengths or lengths[0] < 1:
+            raise CaesarRNNError("--buckets needs lengths of at least 1 letter")
+        style_list = [s.strip() for s in styles.split(",") if s.strip()]
+        for s in style_list:
+            if s not in ev.STYLES:
+                raise CaesarRNNError(f"unknown style {s!r}: choose letters or natural")
+        if per_bucket < 1:
+            raise CaesarRNNError(f"--per-bucket must be positive, got {per_bucket}")
+        if data is not None:
+            msgs = ev.load_messages(data, lengths)
+            source = str(data)
+        else:
+            from caesar_rnn.corpus import TextCorpus
+
+            text = TextCorpus.from_files(corpus or [])
+            msgs = ev.sample_messages(text, per_bucket, lengths, style_list, seed)
+            source = ", ".join(map(str, corpus or []))
+        model_dir = None
+        if any(n in ("key", "argmax", "hybrid") for n in names):
+            from caesar_rnn.checkpoint import resolve_model_dir
+            from caesar_rnn.devices import resolve_device
+
+            model_dir = resolve_model_dir(model)
+            info(f"using model {model_dir}")
+            device = resolve_device(device)
+        solver_fns = ev.make_solvers(names, model_dir, device)
+        info(f"evaluating {len(msgs)} messages from {source}")
+        rows = ev.evaluate(msgs, solver_fns)
+        if plot is not None:
+            ev.plot(rows, plot, title=f"{source} ({len(msgs)} messages)")
+            info(f"wrote {plot}")
+    except CaesarRNNError as exc:
+        fail(str(exc))
+    if as_json:
+        meta = {"source": source, "model": str(model_dir) if model_dir else None, "seed": seed}
+        print(json.dumps({**meta, "messages": len(msgs), "rows": rows}, indent=1))
+    else:
+        print_eval(rows, source)
+
+
+def print_eval(rows: list[dict[str, Any]], source: str) -> None:
+    """Two tables with the same layout: exact-message accuracy (with messages/s), per-char."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from caesar_rnn.evaluate import speeds
+
+    solvers = list(dict.fromkeys(r["solver"] for r in rows))
+    by_cell = {(r["style"], r["letters"], r["solver"]): r for r in rows}
+    keys = list(dict.fromkeys((r["style"], r["letters"]) for r in rows))
+    console = Console(highlight=False)
+    for metric, title in (("exact", "exact-message"), ("char_acc", "per-char")):
+        caption = "hybrid: model key scores + ngram scores, not the model alone"
+        table = Table(
+            title=f"{title} accuracy % on {source}",
+            caption=caption if any(s.startswith("hybrid") for s in solvers) else None,
+        )
+        for col in ("style", "letters", "messages", *solvers):
+            table.add_column(col, justify="left" if col == "style" else "right")
+        for style, n in keys:
+            cells = [by_cell.get((style, n, s)) for s in solvers]
+            msgs = next(c["messages"] for c in cells if c)
+            vals = [f"{100 * c[metric]:.1f}" if c else "-" for c in cells]
+            table.add_row(style, str(n), str(msgs), *vals)
+        if metric == "exact":
+            speed = speeds(rows)
+            table.add_section()
+            table.add_row("msgs/s", "", "", *(f"{speed[s]:.0f}" for s in solvers))
+        console.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover
