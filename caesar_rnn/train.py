@@ -30,6 +30,7 @@ from caesar_rnn.devices import resolve_device
 from caesar_rnn.distributed import DistContext, session, steps_per_rank
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.model import CaesarRNN
+from caesar_rnn.tbptt import tbptt_backward
 
 DEFAULT_DATA = "caesar-data.jsonl"
 #: Validation buckets: a message of n letters falls in the last bucket <= n.
@@ -53,6 +54,8 @@ class TrainConfig:
     device: str = "auto"
     seed: int = 0
     threads: int | None = None
+    #: Truncated BPTT: backpropagate through chunks of this many steps (unidirectional only).
+    tbptt: int | None = None
     bf16: bool = False  # bf16 autocast for the forward pass (CUDA only)
     compile: bool = False  # torch.compile the training module
     progress: bool = True
@@ -124,12 +127,27 @@ def lr_lambda(step: int, warmup: int, total: int) -> float:
     return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))
 
 
+def check_tbptt(model_cfg: ModelConfig, k: int | None) -> None:
+    if k is None:
+        return
+    if k < 1:
+        raise CaesarRNNError(f"--tbptt must be at least 1, got {k}")
+    if not model_cfg.recurrent:
+        raise CaesarRNNError(f"--tbptt needs a recurrent model; {model_cfg.arch} has no state")
+    if model_cfg.bidirectional:
+        raise CaesarRNNError(
+            "--tbptt needs a unidirectional model (add --no-bidirectional): the backward "
+            "direction reads the whole message from its end, so it cannot be cut into chunks"
+        )
+
+
 def train(model_cfg: ModelConfig, cfg: TrainConfig) -> dict[str, Any]:
     """Train on ``cfg.data`` and save the model in ``cfg.out``; returns the final metrics."""
     if cfg.batch_size < 1 or cfg.epochs < 1 or (cfg.steps is not None and cfg.steps < 1):
         raise CaesarRNNError("batch size, epochs and steps must be positive")
     if not 0.0 <= cfg.val_fraction < 1.0:
         raise CaesarRNNError(f"--val-fraction must be in [0, 1), got {cfg.val_fraction}")
+    check_tbptt(model_cfg, cfg.tbptt)
     device = resolve_device(cfg.device)
     if cfg.bf16 and not device.startswith("cuda"):
         raise CaesarRNNError("--bf16 needs a CUDA device; on the CPU train in float32")
@@ -154,6 +172,8 @@ def _train(model_cfg: ModelConfig, cfg: TrainConfig, ctx: DistContext) -> dict[s
 
     model = CaesarRNN(model_cfg).to(device)
     net = ctx.wrap(model)  # DDP under torchrun; `model` stays the bare module for eval and saving
+    if cfg.tbptt and (ctx.enabled or cfg.compile or cfg.bf16):
+        raise CaesarRNNError("--tbptt runs in one process, uncompiled, in float32")
     if cfg.compile:
         net = torch.compile(net)  # type: ignore[assignment]
     if ctx.enabled:
@@ -191,15 +211,20 @@ def _train(model_cfg: ModelConfig, cfg: TrainConfig, ctx: DistContext) -> dict[s
         )
         for cipher, target in islice(shard, per_epoch):
             cipher, target = cipher.to(device), target.to(device)
-            with torch.autocast("cuda", torch.bfloat16) if cfg.bf16 else nullcontext():
-                logits = net(cipher)  # (B, T, 26)
-            loss = F.cross_entropy(
-                logits.float().reshape(-1, N_LETTERS), target.reshape(-1), ignore_index=IGNORE
-            )
+            if cfg.tbptt:  # forward and backward chunk by chunk (tbptt.py)
+                opt.zero_grad(set_to_none=True)
+                loss, logits = tbptt_backward(model, cipher, target, cfg.tbptt)
+            else:
+                with torch.autocast("cuda", torch.bfloat16) if cfg.bf16 else nullcontext():
+                    logits = net(cipher)  # (B, T, 26)
+                loss = F.cross_entropy(
+                    logits.float().reshape(-1, N_LETTERS), target.reshape(-1), ignore_index=IGNORE
+                )
             if not torch.isfinite(loss):
                 raise CaesarRNNError(f"loss became {loss.item()} at step {step}; try a lower --lr")
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
+            if not cfg.tbptt:
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
             opt.step()
             sched.step()
