@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import random
+import signal
 import sys
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -30,6 +32,15 @@ from caesar_rnn.devices import resolve_device
 from caesar_rnn.distributed import DistContext, session, steps_per_rank
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.model import CaesarRNN
+from caesar_rnn.resume import (
+    Checkpoint,
+    Checkpointer,
+    Position,
+    TrainingInterrupted,
+    file_digest,
+    stop_signals,
+)
+from caesar_rnn.resume import load as load_checkpoint
 from caesar_rnn.tbptt import tbptt_backward
 
 DEFAULT_DATA = "caesar-data.jsonl"
@@ -58,6 +69,7 @@ class TrainConfig:
     tbptt: int | None = None
     bf16: bool = False  # bf16 autocast for the forward pass (CUDA only)
     compile: bool = False  # torch.compile the training module
+    checkpoint_every: int = 0  # steps between resumable checkpoints in OUT/checkpoint (0: none)
     progress: bool = True
 
 
@@ -127,6 +139,13 @@ def lr_lambda(step: int, warmup: int, total: int) -> float:
     return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))
 
 
+def _settings(cfg: TrainConfig) -> dict[str, Any]:
+    """The training config as saved beside a model or checkpoint."""
+    training = asdict(cfg)
+    training.pop("progress")
+    return training
+
+
 def check_tbptt(model_cfg: ModelConfig, k: int | None) -> None:
     if k is None:
         return
@@ -141,8 +160,15 @@ def check_tbptt(model_cfg: ModelConfig, k: int | None) -> None:
         )
 
 
-def train(model_cfg: ModelConfig, cfg: TrainConfig) -> dict[str, Any]:
-    """Train on ``cfg.data`` and save the model in ``cfg.out``; returns the final metrics."""
+def train(
+    model_cfg: ModelConfig,
+    cfg: TrainConfig,
+    checkpoint: Checkpoint | None = None,
+    on_step: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Train on ``cfg.data`` and save the model in ``cfg.out``; returns the final metrics.
+    ``checkpoint`` continues an interrupted run (see ``resume_training``); ``on_step(step)`` is
+    called after every step (a test hook)."""
     if cfg.batch_size < 1 or cfg.epochs < 1 or (cfg.steps is not None and cfg.steps < 1):
         raise CaesarRNNError("batch size, epochs and steps must be positive")
     if not 0.0 <= cfg.val_fraction < 1.0:
@@ -153,10 +179,42 @@ def train(model_cfg: ModelConfig, cfg: TrainConfig) -> dict[str, Any]:
         raise CaesarRNNError("--bf16 needs a CUDA device; on the CPU train in float32")
     # Under torchrun this joins the process group (one rank per process); alone it changes nothing.
     with session(device) as ctx:
-        return _train(model_cfg, cfg, ctx)
+        return _train(model_cfg, cfg, ctx, checkpoint, on_step)
 
 
-def _train(model_cfg: ModelConfig, cfg: TrainConfig, ctx: DistContext) -> dict[str, Any]:
+def resume_training(
+    path: str | Path | Checkpoint,
+    device: str | None = None,
+    threads: int | None = None,
+    checkpoint_every: int | None = None,
+    progress: bool = True,
+    on_step: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Continue the run whose checkpoint is in ``path`` (or ``path/checkpoint``), with the model
+    and training settings it was started with; only where it runs may change."""
+    ckpt = path if isinstance(path, Checkpoint) else load_checkpoint(path)
+    known = {f for f in TrainConfig.__dataclass_fields__}
+    unknown = set(ckpt.training) - known
+    if unknown:
+        raise CaesarRNNError(f"{ckpt.path}: unknown training settings {sorted(unknown)}")
+    cfg = TrainConfig(**ckpt.training)
+    cfg.progress = progress
+    if device is not None:
+        cfg.device = device
+    if threads is not None:
+        cfg.threads = threads
+    if checkpoint_every is not None:
+        cfg.checkpoint_every = checkpoint_every
+    return train(ckpt.model, cfg, ckpt, on_step)
+
+
+def _train(
+    model_cfg: ModelConfig,
+    cfg: TrainConfig,
+    ctx: DistContext,
+    checkpoint: Checkpoint | None = None,
+    on_step: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
     device = ctx.device
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
@@ -187,6 +245,15 @@ def _train(model_cfg: ModelConfig, cfg: TrainConfig, ctx: DistContext) -> dict[s
     total = cfg.steps if cfg.steps is not None else per_epoch * cfg.epochs
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_lambda(s, cfg.warmup, total))
     rng = np.random.default_rng(cfg.seed)
+    saver = Checkpointer(
+        cfg.out, model, opt, sched, model_cfg, _settings(cfg), file_digest(cfg.data),
+        cfg.checkpoint_every, write=ctx.is_main,
+    )  # fmt: skip
+    if checkpoint is None:
+        saver.refuse_stale()
+        pos = Position()
+    else:
+        pos = saver.restore(checkpoint)
     if ctx.is_main:
         print(
             f"training {model_cfg.arch} ({model_cfg.n_params():,} parameters) on {device}: "
@@ -200,49 +267,75 @@ def _train(model_cfg: ModelConfig, cfg: TrainConfig, ctx: DistContext) -> dict[s
         disable=not (cfg.progress and ctx.is_main),
         unit="step",
         dynamic_ncols=True,
+        initial=pos.step,
     )
-    step, tokens, messages, start = 0, 0, 0, time.perf_counter()
-    ema_loss = ema_acc = first_loss = None
+    step, tokens, messages, start = pos.step, pos.tokens, 0, time.perf_counter() - pos.seconds
+    ema_loss, ema_acc, first_loss = pos.ema_loss, pos.ema_acc, None
     model.train()
-    while step < total:
-        # Each rank takes its every-world-th share of one seeded plan, all ranks equally many.
-        shard = train_data.batches(
-            cfg.batch_size, rng, reshift=cfg.reshift, rank=ctx.rank, world=ctx.world
-        )
-        for cipher, target in islice(shard, per_epoch):
-            cipher, target = cipher.to(device), target.to(device)
-            if cfg.tbptt:  # forward and backward chunk by chunk (tbptt.py)
-                opt.zero_grad(set_to_none=True)
-                loss, logits = tbptt_backward(model, cipher, target, cfg.tbptt)
-            else:
-                with torch.autocast("cuda", torch.bfloat16) if cfg.bf16 else nullcontext():
-                    logits = net(cipher)  # (B, T, 26)
-                loss = F.cross_entropy(
-                    logits.float().reshape(-1, N_LETTERS), target.reshape(-1), ignore_index=IGNORE
-                )
-            if not torch.isfinite(loss):
-                raise CaesarRNNError(f"loss became {loss.item()} at step {step}; try a lower --lr")
-            if not cfg.tbptt:
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
-            opt.step()
-            sched.step()
-            step += 1
-            tokens += int(target.numel())
-            messages += len(target)
-            with torch.no_grad():
-                mask = target != IGNORE
-                acc = ((logits.argmax(-1) == target) & mask).sum().item() / max(
-                    1, mask.sum().item()
-                )
-            first_loss = loss.item() if first_loss is None else first_loss
-            ema_loss = loss.item() if ema_loss is None else 0.95 * ema_loss + 0.05 * loss.item()
-            ema_acc = acc if ema_acc is None else 0.95 * ema_acc + 0.05 * acc
-            bar.update(1)
-            bar.set_postfix(loss=f"{ema_loss:.4f}", acc=f"{ema_acc:.3f}", refresh=False)
-            if step >= total:
-                break
+    with stop_signals() as signals:  # Ctrl-C / SIGTERM: finish the step, save, stop
+        while step < total:
+            skip = pos.begin_epoch(rng)  # after a resume: the batches of this epoch already done
+            # Each rank takes its every-world-th share of one seeded plan, all ranks equally many.
+            shard = train_data.batches(
+                cfg.batch_size, rng, reshift=cfg.reshift, rank=ctx.rank, world=ctx.world
+            )
+            for cipher, target in islice(shard, skip, per_epoch):
+                cipher, target = cipher.to(device), target.to(device)
+                if cfg.tbptt:  # forward and backward chunk by chunk (tbptt.py)
+                    opt.zero_grad(set_to_none=True)
+                    loss, logits = tbptt_backward(model, cipher, target, cfg.tbptt)
+                else:
+                    with torch.autocast("cuda", torch.bfloat16) if cfg.bf16 else nullcontext():
+                        logits = net(cipher)  # (B, T, 26)
+                    loss = F.cross_entropy(
+                        logits.float().reshape(-1, N_LETTERS),
+                        target.reshape(-1),
+                        ignore_index=IGNORE,
+                    )
+                if not torch.isfinite(loss):
+                    raise CaesarRNNError(
+                        f"loss became {loss.item()} at step {step}; {saver.kept_message()}; "
+                        "try a lower --lr"
+                    )
+                if not cfg.tbptt:
+                    opt.zero_grad(set_to_none=True)
+                    loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
+                opt.step()
+                sched.step()
+                step += 1
+                tokens += int(target.numel())
+                messages += len(target)
+                with torch.no_grad():
+                    mask = target != IGNORE
+                    acc = ((logits.argmax(-1) == target) & mask).sum().item() / max(
+                        1, mask.sum().item()
+                    )
+                first_loss = loss.item() if first_loss is None else first_loss
+                ema_loss = loss.item() if ema_loss is None else 0.95 * ema_loss + 0.05 * loss.item()
+                ema_acc = acc if ema_acc is None else 0.95 * ema_acc + 0.05 * acc
+                bar.update(1)
+                bar.set_postfix(loss=f"{ema_loss:.4f}", acc=f"{ema_acc:.3f}", refresh=False)
+                pos.batch += 1
+                if on_step is not None:
+                    on_step(step)
+                stop = ctx.any_rank(bool(signals))
+                if stop or saver.due(step, total):
+                    pos.step, pos.tokens, pos.seconds = step, tokens, time.perf_counter() - start
+                    pos.ema_loss, pos.ema_acc = ema_loss, ema_acc
+                    saver.save(pos)
+                if stop:
+                    bar.close()
+                    name = (
+                        signal.Signals(signals[0]).name if signals else "a signal on another rank"
+                    )
+                    raise TrainingInterrupted(
+                        f"{name} at step {step} of {total}: checkpoint saved in {saver.dir}; "
+                        f"continue with `caesar-rnn train --resume {saver.dir}`",
+                        signals[0] if signals else signal.SIGTERM,
+                    )
+                if step >= total:
+                    break
     bar.close()
     seconds = time.perf_counter() - start
     tokens_all = ctx.sum(tokens)  # all ranks' tokens, for one global throughput
@@ -265,8 +358,7 @@ def _train(model_cfg: ModelConfig, cfg: TrainConfig, ctx: DistContext) -> dict[s
     }
     if ctx.enabled:
         metrics["train"]["processes"] = ctx.world
-    training = asdict(cfg)
-    training.pop("progress")
-    save_model(Path(cfg.out), model.state_dict(), ModelMeta(model_cfg, training, metrics))
+    save_model(Path(cfg.out), model.state_dict(), ModelMeta(model_cfg, _settings(cfg), metrics))
+    saver.finish()
     ctx.barrier()
     return metrics
