@@ -65,8 +65,8 @@ def bptt_example(
     return {
         "h": h_vals,
         "yhat": [wy * h for h in h_vals],
-        "loss_terms": [float(lt) for lt in losses],
-        "loss": float(loss),
+        "loss_terms": [float(lt.detach()) for lt in losses],
+        "loss": float(loss.detach()),
         "dL_dh": dl_dh_vals,
         # BPTT's sum over steps: dL/dWh = sum_t dL/dh_t * h_{t-1} (identity: no activation factor).
         "dWh_terms": [g * hp for g, hp in zip(dl_dh_vals, h_prev, strict=True)],
