@@ -2,8 +2,9 @@
 
 ``caesar-rnn train`` needs no flag for this: torchrun sets RANK, WORLD_SIZE, LOCAL_RANK and the
 rendezvous variables, and ``session()`` turns them into a process group (gloo on the CPU, NCCL on
-CUDA, one GPU per local rank). Without them every helper here is a no-op, so a single-process run
-takes exactly the code path it took before distributed training existed.
+CUDA, one GPU per local rank); ``torchrun --nproc_per_node 1`` gives a process group of one, which
+trains like a plain run. Without torchrun every helper here is a no-op, so a plain run takes exactly
+the code path it took before distributed training existed.
 
 Rules the training loop keeps so that no rank ever waits forever in an all-reduce:
 every rank runs the same number of steps (``steps_per_rank``), only rank 0 writes files and
@@ -34,9 +35,11 @@ class DistContext:
     world: int = 1
     device: str = "cpu"
 
+    distributed: bool = False  # in a process group (torchrun), even one of a single process
+
     @property
     def enabled(self) -> bool:
-        return self.world > 1
+        return self.distributed
 
     @property
     def is_main(self) -> bool:
@@ -125,7 +128,7 @@ def session(device: str) -> Iterator[DistContext]:
     ``device`` is the resolved device ('cpu', 'cuda' or 'cuda:N'). A group that the caller already
     set up is used and left alone; one made here is torn down on the way out.
     """
-    if not launched_by_torchrun() or int(os.environ["WORLD_SIZE"]) <= 1:
+    if not launched_by_torchrun():
         yield DistContext(device=device)
         return
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
@@ -135,7 +138,7 @@ def session(device: str) -> Iterator[DistContext]:
         backend = "nccl" if device.startswith("cuda") else "gloo"
         dist.init_process_group(backend=backend)
     try:
-        yield DistContext(dist.get_rank(), local_rank, dist.get_world_size(), device)
+        yield DistContext(dist.get_rank(), local_rank, dist.get_world_size(), device, True)
     finally:
         if owned and dist.is_initialized():
             dist.destroy_process_group()

@@ -234,7 +234,7 @@ def _train(
         raise CaesarRNNError("--tbptt runs in one process, uncompiled, in float32")
     if cfg.compile:
         net = torch.compile(net)  # type: ignore[assignment]
-    if ctx.enabled:
+    if ctx.rank > 0:
         torch.manual_seed(cfg.seed + ctx.rank)  # own dropout masks per rank; DDP synced the weights
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     per_epoch = steps_per_rank(

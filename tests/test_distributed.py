@@ -67,28 +67,50 @@ def test_bf16_on_cpu_is_a_clear_error(tmp_path: Path) -> None:
         train(ModelConfig("gru", 8, 1, False), TrainConfig(device="cpu", bf16=True))
 
 
-def test_torchrun_two_cpu_processes(tmp_path: Path) -> None:
-    from caesar_rnn.checkpoint import load_meta
+@pytest.fixture(scope="module")
+def pairs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from caesar_rnn.datagen import generate, write_jsonl
-    from caesar_rnn.decode import decrypt_messages, load_backend
 
-    data = tmp_path / "pairs.jsonl"
+    data = tmp_path_factory.mktemp("ddp") / "pairs.jsonl"
     write_jsonl(generate(2000, 4, 16, shift=3, seed=1), data)
-    out = tmp_path / "model"
+    return data
+
+
+def _train(nproc: int | None, data: Path, out: Path, *options: str) -> subprocess.CompletedProcess:
+    """`caesar-rnn train` on the CPU, alone (nproc None) or under torchrun, one thread each."""
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     if sys.platform.startswith("linux"):
         env.setdefault("GLOO_SOCKET_IFNAME", "lo")  # loopback only, whatever the host's network
-    cmd = [
-        sys.executable, "-m", "torch.distributed.run",
-        "--nnodes", "1", "--nproc_per_node", "2",
-        "--master_addr", "127.0.0.1", "--master_port", str(_free_port()),
-        "-m", "caesar_rnn", "train",
-        "--data", str(data), "--out", str(out), "--device", "cpu",
-        "--arch", "gru", "--hidden", "32", "--layers", "1",
-        "--epochs", "4", "--batch-size", "32", "--lr", "1e-2",
-    ]  # fmt: skip
+    launch = [sys.executable]
+    if nproc is not None:
+        launch += [
+            "-m", "torch.distributed.run", "--nnodes", "1", "--nproc_per_node", str(nproc),
+            "--master_addr", "127.0.0.1", "--master_port", str(_free_port()),
+        ]  # fmt: skip
+    cmd = [*launch, "-m", "caesar_rnn", "train", "--data", str(data), "--out", str(out)]
+    cmd += ["--device", "cpu", "--threads", "1", *options]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc
+
+
+def test_torchrun_one_process_trains_like_a_plain_run(pairs: Path, tmp_path: Path) -> None:
+    small = ("--hidden", "16", "--layers", "1", "--steps", "15", "--batch-size", "16")
+    _train(None, pairs, tmp_path / "plain", *small)
+    _train(1, pairs, tmp_path / "ddp1", *small)
+    weights = [(tmp_path / d / "model.safetensors").read_bytes() for d in ("plain", "ddp1")]
+    assert weights[0] == weights[1]
+
+
+def test_torchrun_two_cpu_processes(pairs: Path, tmp_path: Path) -> None:
+    from caesar_rnn.checkpoint import load_meta
+    from caesar_rnn.decode import decrypt_messages, load_backend
+
+    out = tmp_path / "model"
+    proc = _train(
+        2, pairs, out, "--arch", "gru", "--hidden", "32", "--layers", "1",
+        "--epochs", "4", "--batch-size", "32", "--lr", "1e-2",
+    )  # fmt: skip
 
     ranks = {int(m[1]): m for m in RANK_LINE.finditer(proc.stderr)}
     assert sorted(ranks) == [0, 1], proc.stderr[-3000:]
