@@ -325,6 +325,7 @@ def _train(
                     pos.ema_loss, pos.ema_acc = ema_loss, ema_acc
                     saver.save(pos)
                 if stop:
+                    ctx.barrier()  # no rank exits (and gets torchrun to kill the rest) before the save
                     bar.close()
                     name = (
                         signal.Signals(signals[0]).name if signals else "a signal on another rank"

@@ -127,3 +127,39 @@ def test_torchrun_two_cpu_processes(pairs: Path, tmp_path: Path) -> None:
     [d] = decrypt_messages(["khoorzruog"], load_backend(out), "key")
     assert (d.plaintext, d.shift) == ("helloworld", 3)
     assert json.loads((out / "config.json").read_text())["training"]["bf16"] is False
+
+
+def _torchrun(nproc: int, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    if sys.platform.startswith("linux"):
+        env.setdefault("GLOO_SOCKET_IFNAME", "lo")
+    cmd = [
+        sys.executable, "-m", "torch.distributed.run", "--nnodes", "1",
+        "--nproc_per_node", str(nproc), "--master_addr", "127.0.0.1",
+        "--master_port", str(_free_port()), *args,
+    ]  # fmt: skip
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.mark.slow  # three torchrun launches: about a minute on two busy cores
+def test_torchrun_sigterm_on_one_rank_then_resume(pairs: Path, tmp_path: Path) -> None:
+    """SIGTERM reaches rank 1 alone: both ranks stop at the same step, rank 0 writes the
+    checkpoint, and a resumed torchrun run ends with the weights of an uninterrupted one."""
+    worker = str(Path(__file__).with_name("ddp_worker.py"))
+    full, cut = tmp_path / "full", tmp_path / "cut"
+    ref = _torchrun(2, worker, str(pairs), str(full), "0")
+    assert ref.returncode == 0, ref.stderr[-3000:]
+
+    stopped = _torchrun(2, worker, str(pairs), str(cut), "10")
+    assert stopped.returncode != 0  # torchrun reports the interrupted workers
+    assert "checkpoint saved" in stopped.stderr, stopped.stderr[-3000:]
+    state = json.loads((cut / "checkpoint" / "state.json").read_text())
+    assert state["position"]["step"] == 10
+    assert not (cut / "model.safetensors").exists()
+
+    resumed = _torchrun(2, "-m", "caesar_rnn", "train", "--resume", str(cut), "--device", "cpu")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert resumed.stdout.count("validation") == 1
+    assert not (cut / "checkpoint").exists()  # finished: the checkpoint is cleared
+    weights = [(d / "model.safetensors").read_bytes() for d in (full, cut)]
+    assert weights[0] == weights[1]
