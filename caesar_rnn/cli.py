@@ -226,23 +226,10 @@ def print_metrics(metrics: dict[str, Any]) -> None:
 
 
 def _read_lines(path: Path) -> Iterator[str]:
-    """Lines of a file (or stdin for '-') without their line ends; errors name the line."""
-    if str(path) == "-":
-        stream = sys.stdin.buffer
-    else:
-        if path.is_dir():
-            raise CaesarRNNError(f"{path} is a directory, not a file")
-        try:
-            stream = path.open("rb")
-        except OSError as exc:
-            raise CaesarRNNError(f"cannot read {path}: {exc.strerror}") from None
-    with stream:
-        for lineno, raw in enumerate(stream, 1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise CaesarRNNError(f"{path}: invalid UTF-8 on line {lineno}") from None
-            yield line.rstrip("\n").rstrip("\r")
+    """Lines of a file (or stdin for '-'), checked for UTF-8 text first (textio.py)."""
+    from caesar_rnn.textio import read_lines
+
+    return read_lines(path)
 
 
 @app.command()
@@ -271,6 +258,7 @@ def decrypt(
     from caesar_rnn.checkpoint import resolve_model_dir
     from caesar_rnn.decode import decrypt_stream, load_backend
     from caesar_rnn.devices import resolve_device
+    from caesar_rnn.textio import check_text, quiet_broken_pipe
 
     try:
         if (text is None) == (file is None):
@@ -278,11 +266,14 @@ def decrypt(
         model_dir = resolve_model_dir(model)
         backend = load_backend(model_dir, resolve_device(device))
         info(f"using model {model_dir}")
-        lines: Iterator[str] = iter([text]) if text is not None else _read_lines(file)  # type: ignore[arg-type]
+        lines: Iterator[str] = iter([check_text(text)]) if text is not None else _read_lines(file)  # type: ignore[arg-type]
         for d in decrypt_stream(lines, backend, decode):
             print(json.dumps(d.to_dict(), ensure_ascii=False) if as_json else d.plaintext)
     except CaesarRNNError as exc:
         fail(str(exc))
+    except BrokenPipeError:  # `| head`: the reader has all it wanted
+        quiet_broken_pipe()
+        raise typer.Exit(1) from None
 
 
 @app.command()

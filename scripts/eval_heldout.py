@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from caesar_rnn.corpus import TextCorpus
 from caesar_rnn.evaluate import BUCKETS, evaluate, model_solver, sample_messages
+from caesar_rnn.fileio import atomic_write_text
 
 
 def main() -> None:
@@ -33,7 +33,7 @@ def main() -> None:
     solvers = {m: model_solver(args.model, m) for m in ("key", "argmax")}
     rows = evaluate(msgs, solvers)
     if args.json_out:
-        Path(args.json_out).write_text(json.dumps(rows, indent=1))
+        atomic_write_text(args.json_out, json.dumps(rows, indent=1))
     table: dict[tuple[str, int], dict[str, str]] = {}
     for r in rows:
         cell = f"{100 * r['exact']:.1f} / {100 * r['char_acc']:.1f}"
