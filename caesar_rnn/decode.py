@@ -200,13 +200,17 @@ def decrypt_stream(
     mode: str = DEFAULT_MODE,
     chunk: int = 4096,
     window: int = WINDOW,
+    max_chars: int = 1 << 20,
 ) -> Iterator[Decryption]:
-    """Decrypt line by line in bounded memory: ``chunk`` lines at a time, in input order."""
+    """Decrypt line by line in bounded memory: ``chunk`` lines at a time, or fewer once they
+    hold ``max_chars`` characters (4096 lines of a megabyte each would be 4 GB), in input order."""
     buf: list[str] = []
+    chars = 0
     for line in lines:
         buf.append(line)
-        if len(buf) >= chunk:
+        chars += len(line)
+        if len(buf) >= chunk or chars >= max_chars:
             yield from decrypt_messages(buf, backend, mode, window)
-            buf = []
+            buf, chars = [], 0
     if buf:
         yield from decrypt_messages(buf, backend, mode, window)
