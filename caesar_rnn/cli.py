@@ -77,6 +77,7 @@ def gen_data(
 ) -> None:
     """Make ciphertext/plaintext pairs (JSONL: ciphertext, plaintext, shift) from English text."""
     from caesar_rnn.datagen import generate, write_jsonl
+    from caesar_rnn.fileio import Interrupted, interruptible
 
     try:
         records = generate(count, min_len, max_len, shift, style, corpus or [], seed)
@@ -86,9 +87,13 @@ def gen_data(
             yield first
             yield from records
 
-        n = write_jsonl(all_records(), out, force=force)
+        with interruptible():
+            n = write_jsonl(all_records(), out, force=force)
     except CaesarRNNError as exc:
         fail(str(exc))
+    except Interrupted as exc:  # the temporary file is gone; the target was never touched
+        info(f"{exc}: stopped; {out} left as it was")
+        raise typer.Exit(128 + exc.signum) from None
     info(f"wrote {n} pairs to {out}")
     print(out)
 
