@@ -27,7 +27,7 @@ from caesar_rnn.errors import CaesarRNNError
 METHODS = ("chi2", "ngram")  # crack also takes "model"
 ORDER = 4  # quadgrams
 #: An unseen n-gram is scored as its back-off estimate times this (a penalty for being unseen).
-BACKOFF = 0.1
+BACKOFF = 0.01
 _SHIFTS = np.arange(N_LETTERS)
 
 

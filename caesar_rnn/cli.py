@@ -438,7 +438,9 @@ def eval_cmd(
         info(f"evaluating {len(msgs)} messages from {source}")
         rows = ev.evaluate(msgs, solver_fns)
         if plot is not None:
-            ev.plot(rows, plot, title=f"{source} ({len(msgs)} messages)")
+            from caesar_rnn.report import plot as draw
+
+            draw(rows, plot, title=f"{source} ({len(msgs)} messages)")
             info(f"wrote {plot}")
     except CaesarRNNError as exc:
         fail(str(exc))
@@ -454,7 +456,7 @@ def print_eval(rows: list[dict[str, Any]], source: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from caesar_rnn.evaluate import speeds
+    from caesar_rnn.report import speeds
 
     solvers = list(dict.fromkeys(r["solver"] for r in rows))
     by_cell = {(r["style"], r["letters"], r["solver"]): r for r in rows}

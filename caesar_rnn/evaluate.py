@@ -14,6 +14,7 @@ import bisect
 import json
 import random
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,6 @@ from caesar_rnn.cipher import N_LETTERS, decrypt, encrypt, letters_of
 from caesar_rnn.corpus import TextCorpus
 from caesar_rnn.datagen import STYLES, _trim_letters
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.fileio import atomic_writer
 
 BUCKETS = (4, 6, 8, 10, 12, 16, 24, 32, 64, 128, 256)
 
@@ -118,29 +118,77 @@ def _log_softmax(x: np.ndarray) -> np.ndarray:
     return x - np.log(np.exp(x).sum(axis=1, keepdims=True))
 
 
-def hybrid_solver(model_dir: str | Path, device: str = "cpu", weight: float = 1.0) -> Solver:
+class SharedForward:
+    """A model backend that remembers its forward passes, so that the decode modes and the
+    hybrid run the model once per batch between them. A remembered pass is charged its first
+    cost (``CHARGED``), so each solver's messages/s still counts the model as if run alone."""
+
+    def __init__(self, backend: Any, max_bytes: int = 512 << 20) -> None:
+        self.inner = backend
+        self.config = backend.config
+        self.max_bytes = max_bytes
+        self._memo: OrderedDict[tuple[Any, ...], tuple[np.ndarray, float]] = OrderedDict()
+        self._bytes = 0
+
+    def logits(self, tokens: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
+        key = (
+            tokens.shape,
+            tokens.dtype.str,
+            tokens.tobytes(),
+            None if lengths is None else lengths.tobytes(),
+        )
+        hit = self._memo.get(key)
+        if hit is not None:
+            CHARGED[0] += hit[1]
+            return hit[0]
+        t0 = time.perf_counter()
+        out = self.inner.logits(tokens, lengths)
+        self._memo[key] = (out, time.perf_counter() - t0)
+        self._bytes += out.nbytes
+        while self._bytes > self.max_bytes and self._memo:
+            self._bytes -= self._memo.popitem(last=False)[1][0].nbytes
+        return out
+
+
+#: Seconds of remembered forward passes handed out (SharedForward), added to solver timings.
+CHARGED = [0.0]
+
+
+def _backend(model_dir: str | Path, device: str, backend: Any) -> Any:
+    if backend is not None:
+        return backend
+    from caesar_rnn.decode import load_backend
+
+    return load_backend(model_dir, device)
+
+
+def hybrid_solver(
+    model_dir: str | Path, device: str = "cpu", weight: float = 1.0, backend: Any = None
+) -> Solver:
     """Not the neural model alone: the model's key scores plus ``weight`` times the quadgram
     log-likelihood (natural log), each normalised over the 26 shifts (a product of experts)."""
     from caesar_rnn.classical import ngram_scores
-    from caesar_rnn.decode import load_backend, shift_scores
+    from caesar_rnn.decode import shift_scores
 
-    backend = load_backend(model_dir, device)
+    model = _backend(model_dir, device, backend)
 
     def solve(ciphertexts: list[str]) -> list[str]:
-        model = _log_softmax(shift_scores(ciphertexts, backend))  # (B, 26)
-        ngram = _log_softmax(ngram_scores(ciphertexts) * np.log(10.0))  # (B, 26)
-        return _by_shifts(ciphertexts, (model + weight * ngram).argmax(axis=1))
+        m = _log_softmax(shift_scores(ciphertexts, model))  # (B, 26)
+        g = _log_softmax(ngram_scores(ciphertexts) * np.log(10.0))  # (B, 26)
+        return _by_shifts(ciphertexts, (m + weight * g).argmax(axis=1))
 
     return solve
 
 
-def model_solver(model_dir: str | Path, mode: str, device: str = "cpu") -> Solver:
-    from caesar_rnn.decode import decrypt_messages, load_backend
+def model_solver(
+    model_dir: str | Path, mode: str, device: str = "cpu", backend: Any = None
+) -> Solver:
+    from caesar_rnn.decode import decrypt_messages
 
-    backend = load_backend(model_dir, device)
+    model = _backend(model_dir, device, backend)
 
     def solve(ciphertexts: list[str]) -> list[str]:
-        return [d.plaintext for d in decrypt_messages(ciphertexts, backend, mode)]
+        return [d.plaintext for d in decrypt_messages(ciphertexts, model, mode)]
 
     return solve
 
@@ -153,9 +201,9 @@ def evaluate(messages: list[Message], solvers: dict[str, Solver]) -> list[dict[s
         groups.setdefault((m.style, m.n), []).append(m)
     for name, solve in solvers.items():
         for (style, n), msgs in groups.items():
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), CHARGED[0]
             got = solve([m.ciphertext for m in msgs])
-            dt = time.perf_counter() - t0
+            dt = time.perf_counter() - t0 + CHARGED[0] - c0
             exact = chars = ok = 0
             for m, g in zip(msgs, got, strict=True):
                 want, have = letters_of(m.plaintext), letters_of(g)
@@ -192,8 +240,14 @@ def make_solvers(
     names: Sequence[str], model_dir: str | Path | None, device: str = "cpu"
 ) -> dict[str, Solver]:
     """Solvers by label, in the order given; each is run once first so that loading and table
-    building stay out of the timings."""
+    building stay out of the timings. The model solvers share one backend and its forward
+    passes (SharedForward)."""
     out: dict[str, Solver] = {}
+    shared = None
+    if model_dir is not None and any(n in ("key", "argmax", "hybrid") for n in names):
+        from caesar_rnn.decode import load_backend
+
+        shared = SharedForward(load_backend(model_dir, device))
     for name in names:
         if name not in SOLVERS:
             raise CaesarRNNError(f"unknown solver {name!r}: choose from {', '.join(SOLVERS)}")
@@ -202,87 +256,9 @@ def make_solvers(
         if name in ("chi2", "ngram"):
             solve = classical_solver(name)
         elif name == "hybrid":
-            solve = hybrid_solver(model_dir, device)  # type: ignore[arg-type]
+            solve = hybrid_solver(model_dir, device, backend=shared)  # type: ignore[arg-type]
         else:
-            solve = model_solver(model_dir, name, device)  # type: ignore[arg-type]
+            solve = model_solver(model_dir, name, device, backend=shared)  # type: ignore[arg-type]
         solve(["warmup"])
         out[LABELS[name]] = solve
     return out
-
-
-def pool(row_sets: Sequence[list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Rows of several evaluations merged per (solver, style, letters), weighted by messages.
-    Per-char accuracy is weighted by messages too: every message of a row has n letters."""
-    acc: dict[tuple[str, str, int], dict[str, Any]] = {}
-    for rows in row_sets:
-        for r in rows:
-            a = acc.setdefault(
-                (r["solver"], r["style"], r["letters"]),
-                {"solver": r["solver"], "style": r["style"], "letters": r["letters"],
-                 "messages": 0, "exact": 0.0, "char_acc": 0.0, "seconds": 0.0},
-            )  # fmt: skip
-            a["messages"] += r["messages"]
-            a["exact"] += r["exact"] * r["messages"]
-            a["char_acc"] += r["char_acc"] * r["messages"]
-            a["seconds"] += r["messages"] / r["msgs_per_s"]
-    out = []
-    for a in acc.values():
-        n = max(a["messages"], 1)
-        out.append(
-            {
-                **{k: a[k] for k in ("solver", "style", "letters", "messages")},
-                "exact": a["exact"] / n,
-                "char_acc": a["char_acc"] / n,
-                "msgs_per_s": a["messages"] / max(a.pop("seconds"), 1e-9),
-            }
-        )
-    return out
-
-
-def speeds(rows: list[dict[str, Any]]) -> dict[str, float]:
-    """Overall messages per second of each solver, over all its rows."""
-    msgs: dict[str, float] = {}
-    secs: dict[str, float] = {}
-    for r in rows:
-        msgs[r["solver"]] = msgs.get(r["solver"], 0) + r["messages"]
-        secs[r["solver"]] = secs.get(r["solver"], 0) + r["messages"] / r["msgs_per_s"]
-    return {s: msgs[s] / max(secs[s], 1e-9) for s in msgs}
-
-
-def plot(rows: list[dict[str, Any]], path: str | Path, title: str = "") -> None:
-    """Exact-message accuracy against length (log x), one panel per style, one line per solver."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise CaesarRNNError(
-            "--plot needs matplotlib: pip install matplotlib (or the dev extra)"
-        ) from None
-    styles = [s for s in STYLES if any(r["style"] == s for r in rows)]
-    solvers = list(dict.fromkeys(r["solver"] for r in rows))
-    fig, axes = plt.subplots(1, len(styles), figsize=(5.5 * len(styles), 4), squeeze=False)
-    for ax, style in zip(axes[0], styles, strict=True):
-        for solver in solvers:
-            pts = sorted(
-                (r["letters"], 100 * r["exact"])
-                for r in rows
-                if r["style"] == style and r["solver"] == solver
-            )
-            ls = "-" if solver.startswith("model") else "--"
-            ax.plot(*zip(*pts, strict=True), ls, marker="o", ms=3, label=solver)
-        ax.set_xscale("log", base=2)
-        ax.set_xlabel("message length (letters)")
-        ax.set_ylabel("exact messages (%)")
-        ax.set_title(f"{style} style")
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=8)
-    if title:
-        fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
-    try:
-        with atomic_writer(path, mode="wb") as f:
-            fig.savefig(f, format="png", dpi=120)
-    finally:
-        plt.close(fig)

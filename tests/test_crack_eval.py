@@ -144,3 +144,28 @@ def test_eval_bad_data_file(tmp_path: Path) -> None:
     r = runner.invoke(app, ["eval", "--data", str(data), "--solvers", "ngram"])
     assert r.exit_code == 1
     assert "line 1 is not a gen-data pair" in r.stderr
+
+
+def test_model_solvers_share_forward_passes(tiny_model: str) -> None:
+    from caesar_rnn import evaluate as ev
+    from caesar_rnn.decode import load_backend
+
+    inner = load_backend(tiny_model)
+    calls = []
+    forward = inner.logits
+    inner.logits = lambda t, lengths=None: calls.append(t.shape) or forward(t, lengths)  # type: ignore[method-assign]
+    shared = ev.SharedForward(inner)
+    solvers = {
+        "key": ev.model_solver(tiny_model, "key", backend=shared),
+        "argmax": ev.model_solver(tiny_model, "argmax", backend=shared),
+        "hybrid": ev.hybrid_solver(tiny_model, backend=shared),
+    }
+    msgs = ["khoor zruog", "wkh zhdwkhu zdv frog", "dorqj wkh ulyhu"]
+    got = {name: solve(msgs) for name, solve in solvers.items()}
+    n_first = len(calls)
+    assert n_first > 0
+    for name, solve in solvers.items():
+        assert solve(msgs) == got[name]
+    assert len(calls) == n_first  # the second round ran no forward pass
+    assert ev.CHARGED[0] > 0
+    assert ev.model_solver(tiny_model, "argmax")(msgs) == got["argmax"]
