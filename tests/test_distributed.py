@@ -163,3 +163,29 @@ def test_torchrun_sigterm_on_one_rank_then_resume(pairs: Path, tmp_path: Path) -
     assert not (cut / "checkpoint").exists()  # finished: the checkpoint is cleared
     weights = [(d / "model.safetensors").read_bytes() for d in (full, cut)]
     assert weights[0] == weights[1]
+
+
+@pytest.mark.gpu
+def test_bf16_autocast_trains_on_cuda(tmp_path: Path) -> None:
+    import random
+
+    from caesar_rnn.checkpoint import load_meta
+    from caesar_rnn.config import ModelConfig
+    from caesar_rnn.datagen import generate, write_jsonl
+    from caesar_rnn.decode import decrypt_messages, load_backend
+    from caesar_rnn.train import TrainConfig, train
+
+    rng = random.Random(0)  # a corpus of random words: no symspellpy needed on GPU machines
+    words = [
+        "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(2, 8))) for _ in range(3000)
+    ]
+    (tmp_path / "words.txt").write_text(" ".join(words))
+    data = tmp_path / "pairs.jsonl"
+    write_jsonl(generate(3000, 4, 24, 3, "letters", [tmp_path / "words.txt"], seed=1), data)
+    cfg = TrainConfig(str(data), str(tmp_path / "m"), epochs=4, batch_size=32, lr=1e-2)
+    cfg.device, cfg.bf16, cfg.progress = "cuda", True, False
+    metrics = train(ModelConfig("gru", 32, 1, True), cfg)
+    assert metrics["overall"]["char_acc"] >= 0.99
+    assert load_meta(tmp_path / "m").training["bf16"] is True
+    [d] = decrypt_messages(["khoorzruog"], load_backend(tmp_path / "m"))
+    assert d.plaintext == "helloworld"
