@@ -425,7 +425,7 @@ def eval_cmd(
 
             text = TextCorpus.from_files(corpus or [])
             msgs = ev.sample_messages(text, per_bucket, lengths, style_list, seed)
-            source = ", ".join(map(str, corpus or []))
+            source = ", ".join(p.name for p in corpus or [])
         model_dir = None
         if any(n in ("key", "argmax", "hybrid") for n in names):
             from caesar_rnn.checkpoint import resolve_model_dir
