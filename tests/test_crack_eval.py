@@ -169,3 +169,36 @@ def test_model_solvers_share_forward_passes(tiny_model: str) -> None:
     assert len(calls) == n_first  # the second round ran no forward pass
     assert ev.CHARGED[0] > 0
     assert ev.model_solver(tiny_model, "argmax")(msgs) == got["argmax"]
+
+
+def test_pool_weights_by_messages() -> None:
+    from caesar_rnn.report import pool, speeds
+
+    a = [
+        dict(
+            solver="s",
+            style="letters",
+            letters=4,
+            messages=10,
+            exact=1.0,
+            char_acc=1.0,
+            msgs_per_s=10.0,
+        )
+    ]
+    b = [
+        dict(
+            solver="s",
+            style="letters",
+            letters=4,
+            messages=30,
+            exact=0.0,
+            char_acc=0.5,
+            msgs_per_s=30.0,
+        )
+    ]
+    (row,) = pool([a, b])
+    assert row["messages"] == 40
+    assert row["exact"] == pytest.approx(0.25)
+    assert row["char_acc"] == pytest.approx(0.625)
+    assert row["msgs_per_s"] == pytest.approx(20.0)  # 40 messages in 1 s + 1 s
+    assert speeds([row]) == {"s": pytest.approx(20.0)}
