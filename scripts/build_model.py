@@ -32,7 +32,7 @@ def main() -> None:
     ap.add_argument("--out", default="caesar_rnn/models/default")
     ap.add_argument("--data", default="runs/model-data.jsonl", help="where the pairs go")
     ap.add_argument("--pairs", type=int, default=1_000_000)
-    ap.add_argument("--steps", type=int, default=20_000)
+    ap.add_argument("--steps", type=int, default=14_000)
     ap.add_argument("--batch-size", type=int, default=128)
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--layers", type=int, default=2)
