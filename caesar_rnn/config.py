@@ -30,6 +30,10 @@ class ModelConfig:
     #: Input is 26 letters, plus one word-boundary symbol when True.
     boundaries: bool = False
     dropout: float = 0.0
+    #: Rotate each message so that its first letter reads 'a' before the one-hot. Every rotation
+    #: of a ciphertext has the same plaintext posterior (the key is unknown and uniform), so the
+    #: model is rotation-invariant by construction instead of having to learn it 26 times over.
+    canonical: bool = False
 
     def __post_init__(self) -> None:
         if self.arch not in ARCHS:

@@ -23,6 +23,15 @@ _CELLS: dict[str, Any] = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor] | None
 
 
+def rotate_to_a(tokens: torch.Tensor) -> torch.Tensor:
+    """Shift every row's letters so that its first letter is 'a' (0); boundary tokens stay.
+    tokens (B, T) -> (B, T). Padding after a row's end is harmless: it follows the first letter."""
+    is_letter = tokens < N_LETTERS
+    first = is_letter.to(torch.uint8).argmax(dim=1, keepdim=True)  # (B, 1) first letter
+    rot = tokens.gather(1, first) % N_LETTERS  # (B, 1)
+    return torch.where(is_letter, (tokens - rot) % N_LETTERS, tokens)
+
+
 class CaesarRNN(nn.Module):
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
@@ -47,6 +56,8 @@ class CaesarRNN(nn.Module):
 
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
         """tokens (B, T) int64 -> logits (B, T, 26). ``lengths`` (B,) marks padding, if any."""
+        if self.config.canonical:
+            tokens = rotate_to_a(tokens)
         x = F.one_hot(tokens, self.config.input_size).float()  # (B, T, V)
         if not self.config.recurrent:
             return self.head(self.mlp(x))  # (B, T, 26)
@@ -69,6 +80,8 @@ class CaesarRNN(nn.Module):
         padding: every message in the batch has T tokens."""
         if self.config.bidirectional:
             raise ValueError("forward_with_state needs a unidirectional model")
+        if self.config.canonical:  # each chunk would be rotated by its own first letter
+            raise ValueError("forward_with_state does not support canonical (rotated) input")
         x = F.one_hot(tokens, self.config.input_size).float()  # (B, T, V)
         if not self.config.recurrent:
             return self.head(self.mlp(x)), None

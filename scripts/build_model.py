@@ -37,6 +37,12 @@ def main() -> None:
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--arch", default="gru")
+    ap.add_argument(
+        "--canonical",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="rotate each message to start at 'a' (a rotation-invariant model)",
+    )
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--device", default="auto")
@@ -58,7 +64,9 @@ def main() -> None:
     if args.data_only:
         return
 
-    model_cfg = ModelConfig(args.arch, args.hidden, args.layers, True, True)
+    model_cfg = ModelConfig(
+        args.arch, args.hidden, args.layers, True, True, canonical=args.canonical
+    )
     cfg = TrainConfig(
         data=args.data,
         out=args.out,

@@ -105,3 +105,26 @@ def test_tampered_weights_rejected(tmp_path: Path) -> None:
 def test_bad_config() -> None:
     with pytest.raises(CaesarRNNError, match="unknown arch"):
         ModelConfig("transformer")
+
+
+@pytest.mark.parametrize("bidi", [False, True])
+def test_canonical_model_is_rotation_invariant(bidi: bool) -> None:
+    """With canonical input, every rotation of a ciphertext gives the same outputs, in torch and
+    NumPy alike, and the two agree (padding and leading boundaries included)."""
+    torch.manual_seed(4)
+    cfg = ModelConfig("gru", 16, 2, bidi, True, canonical=True)
+    model = CaesarRNN(cfg).eval()
+    tokens = torch.tensor([[26, 3, 9, 26, 0, 25, 7], [5, 5, 1, 26, 2, 0, 0]])
+    lengths = torch.tensor([7, 5])
+    npm = NumpyRNN(cfg, {k: v.numpy() for k, v in model.state_dict().items()})
+    with torch.no_grad():
+        base = model(tokens, lengths).numpy()
+        for r in (1, 13, 25):
+            rotated = torch.where(tokens < 26, (tokens + r) % 26, tokens)
+            np.testing.assert_allclose(model(rotated, lengths).numpy(), base, atol=1e-6)
+            got = npm.logits(rotated.numpy(), lengths.numpy())
+            for i, n in enumerate(lengths.tolist()):
+                np.testing.assert_allclose(got[i, :n], base[i, :n], atol=1e-5)
+    plain = CaesarRNN(ModelConfig("gru", 16, 2, bidi, True)).eval()
+    with torch.no_grad():
+        assert not np.allclose(plain(tokens).numpy(), plain((tokens + 1) % 26).numpy())
