@@ -258,6 +258,16 @@ def decrypt(
         bool,
         typer.Option("--json", help="One JSON object per message: plaintext, shift, confidence."),
     ] = False,
+    whole: Annotated[
+        bool,
+        typer.Option(
+            "--whole",
+            help="The whole input is one message: one key from a prefix, lines kept (fast).",
+        ),
+    ] = False,
+    jobs: Annotated[
+        int, typer.Option(help="CPU worker processes for --file (0: one per core).", min=0)
+    ] = 0,
 ) -> None:
     """Decrypt Caesar ciphertext with an unknown key; case and non-letters pass through."""
     from caesar_rnn.checkpoint import resolve_model_dir
@@ -268,17 +278,59 @@ def decrypt(
     try:
         if (text is None) == (file is None):
             raise CaesarRNNError("give either TEXT or --file PATH")
+        if whole and (as_json or decode != "key"):
+            raise CaesarRNNError("--whole decrypts under one key: no --json, no --decode argmax")
         model_dir = resolve_model_dir(model)
-        backend = load_backend(model_dir, resolve_device(device))
+        dev = resolve_device(device)
+        backend = load_backend(model_dir, dev)
         info(f"using model {model_dir}")
+        if whole:
+            _decrypt_whole(text, file, backend)
+            return
         lines: Iterator[str] = iter([check_text(text)]) if text is not None else _read_lines(file)  # type: ignore[arg-type]
-        for d in decrypt_stream(lines, backend, decode):
+        if dev == "cpu" and file is not None:
+            from caesar_rnn.bulk import decrypt_parallel
+
+            results = decrypt_parallel(lines, backend, model_dir, decode, jobs)
+        else:
+            results = decrypt_stream(lines, backend, decode)
+        for d in results:
             print(json.dumps(d.to_dict(), ensure_ascii=False) if as_json else d.plaintext)
     except CaesarRNNError as exc:
         fail(str(exc))
     except BrokenPipeError:  # `| head`: the reader has all it wanted
         quiet_broken_pipe()
         raise typer.Exit(1) from None
+
+
+def _decrypt_whole(text: str | None, file: Path | None, backend: Any) -> None:
+    """--whole: stream bytes from TEXT, a file or stdin to stdout under one key."""
+    import io
+
+    from caesar_rnn.bulk import decrypt_whole
+
+    if text is not None:
+        src: Any = io.BytesIO((text + "\n").encode("utf-8", errors="surrogateescape"))
+    elif str(file) == "-":
+        src = sys.stdin.buffer
+    else:
+        assert file is not None
+        if file.is_dir():
+            raise CaesarRNNError(f"{file} is a directory, not a file")
+        try:
+            src = file.open("rb")
+        except OSError as exc:
+            raise CaesarRNNError(f"cannot read {file}: {exc.strerror}") from None
+    sys.stdout.flush()
+    with src:
+        r = decrypt_whole(src, sys.stdout.buffer, backend)
+    if r.shift is None:
+        info("no letters: the input passed through unchanged")
+    else:
+        info(
+            f"key {r.shift} (confidence {r.confidence:.6f} from the first {r.letters_used:,} "
+            f"letters); {r.bytes:,} bytes"
+        )
 
 
 @app.command()

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from caesar_rnn.checkpoint import load_meta, load_torch_model, load_weights
-from caesar_rnn.cipher import N_LETTERS, fill_letters, tokenize
+from caesar_rnn.cipher import ALPHABET, N_LETTERS, decrypt, fill_letters, tokenize
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.infer import NumpyRNN
@@ -117,54 +117,114 @@ def _run_windows(backend: Backend, wins: list[list[int]], batch: int) -> list[np
     return out
 
 
+#: Tokens per forward batch: big enough for efficient matrix products, small enough that the
+#: activations of a 2x256 GRU stay around 100 MB.
+BATCH_TOKENS = 16384
+# str -> model tokens, one byte each, for the common all-letters message (no Python loop).
+_CODES = bytes.maketrans((ALPHABET + ALPHABET.upper()).encode(), bytes(range(N_LETTERS)) * 2)
+
+
+def _encode(message: str, boundaries: bool) -> bytes:
+    """A message's model tokens, one byte per token."""
+    if message.isascii() and message.isalpha():
+        return message.encode("ascii").translate(_CODES)
+    return bytes(tokenize(message, boundaries))
+
+
+@dataclass
+class _Scored:
+    scores: np.ndarray  # (N, 26) key scores per message
+    argmax: list[np.ndarray]  # per window: the argmax letter at each letter position
+    probs: list[np.ndarray]  # per window: that letter's probability
+
+
+def _score(
+    backend: Backend,
+    wins: list[bytes],
+    owner: np.ndarray,
+    n_messages: int,
+    per_letter: bool,
+    batch_tokens: int = BATCH_TOKENS,
+) -> _Scored:
+    """Run the model over every window, batched by equal length (no padding), and add each
+    window's key scores to its message's. ``per_letter`` also keeps the argmax decode's output."""
+    scores = np.zeros((n_messages, N_LETTERS))  # (N, 26)
+    empty = np.empty(0, np.int64)
+    argmax: list[np.ndarray] = [empty] * len(wins) if per_letter else []
+    probs: list[np.ndarray] = [empty] * len(wins) if per_letter else []
+    by_len: dict[int, list[int]] = {}
+    for i, w in enumerate(wins):
+        if w:
+            by_len.setdefault(len(w), []).append(i)
+    for T, ids in by_len.items():
+        rows = max(1, batch_tokens // T)
+        for s in range(0, len(ids), rows):
+            chunk = ids[s : s + rows]
+            toks = np.frombuffer(b"".join([wins[i] for i in chunk]), np.uint8)
+            toks = toks.reshape(len(chunk), T)  # (B, T)
+            logp = log_softmax(backend.logits(toks))  # (B, T, 26)
+            mask = toks < N_LETTERS  # (B, T): boundary tokens carry no letter
+            np.add.at(scores, owner[chunk], key_scores(logp, toks, mask))
+            if per_letter:
+                best, top = logp.argmax(axis=2), np.exp(logp.max(axis=2))  # (B, T)
+                for j, i in enumerate(chunk):
+                    argmax[i], probs[i] = best[j][mask[j]], top[j][mask[j]]
+    return _Scored(scores, argmax, probs)
+
+
+def _windowed(
+    messages: list[str], boundaries: bool, window: int
+) -> tuple[list[bytes], list[bytes], np.ndarray]:
+    """(tokens per message, windows, owner message of each window)."""
+    toks = [_encode(m, boundaries) for m in messages]
+    wins: list[bytes] = []
+    owner: list[int] = []
+    for i, t in enumerate(toks):
+        if len(t) <= window:
+            wins.append(t)
+            owner.append(i)
+        else:
+            for w in _windows(t, window):  # type: ignore[arg-type]  # bytes slice like lists
+                wins.append(w)  # type: ignore[arg-type]
+                owner.append(i)
+    return toks, wins, np.asarray(owner, np.int64)
+
+
 def decrypt_messages(
     messages: list[str],
     backend: Backend,
     mode: str = DEFAULT_MODE,
     window: int = WINDOW,
-    batch: int = BATCH,
+    batch: int = BATCH_TOKENS,
 ) -> list[Decryption]:
-    """Decrypt each message on its own; case and non-letters are kept."""
+    """Decrypt each message on its own; case and non-letters are kept. ``batch``: tokens per
+    forward pass."""
     if mode not in MODES:
         raise CaesarRNNError(f"unknown decode mode {mode!r}: choose one of {', '.join(MODES)}")
-    boundaries = backend.config.boundaries
-    toks = [tokenize(m, boundaries) for m in messages]
-    owner: list[int] = []
-    wins: list[list[int]] = []
-    for i, t in enumerate(toks):
-        for w in _windows(t, window):
-            owner.append(i)
-            wins.append(w)
-    logps = _run_windows(backend, wins, batch)
-    scores = np.zeros((len(messages), N_LETTERS))
-    letters: list[list[np.ndarray]] = [[] for _ in messages]
-    argmax: list[list[np.ndarray]] = [[] for _ in messages]
-    probs: list[list[np.ndarray]] = [[] for _ in messages]
-    for i, w, logp in zip(owner, wins, logps, strict=True):
-        c = np.asarray(w, np.int64)
-        is_letter = c < N_LETTERS
-        if not is_letter.any():
-            continue
-        c, logp = c[is_letter], logp[is_letter]
-        scores[i] += key_scores(logp[None], c[None], np.ones((1, len(c)), bool))[0]
-        letters[i].append(c)
-        argmax[i].append(logp.argmax(axis=1))
-        probs[i].append(np.exp(logp.max(axis=1)))
+    toks, wins, owner = _windowed(messages, backend.config.boundaries, window)
+    scored = _score(backend, wins, owner, len(messages), mode == "argmax", batch)
     results = []
-    for i, msg in enumerate(messages):
-        if not letters[i]:
+    if mode == "key":
+        best, conf = softmax_max(scored.scores)
+        for msg, t, k, p in zip(messages, toks, best.tolist(), conf.tolist(), strict=True):
+            # Tokens exist only where letters do; one key for the whole message is a table
+            # lookup per character (str.translate), keeping case and non-letters.
+            results.append(
+                Decryption(msg, decrypt(msg, k), k, p) if t else Decryption(msg, msg, None, 0.0)
+            )
+        return results
+    by_msg: list[list[int]] = [[] for _ in messages]
+    for j, i in enumerate(owner.tolist()):
+        by_msg[i].append(j)
+    for msg, t, js in zip(messages, toks, by_msg, strict=True):
+        if not t:
             results.append(Decryption(msg, msg, None, 0.0))
             continue
-        c = np.concatenate(letters[i])
-        if mode == "key":
-            best, conf = softmax_max(scores[i])
-            k = int(best)
-            plain = (c - k) % N_LETTERS
-            confidence = float(conf)
-        else:
-            plain = np.concatenate(argmax[i])
-            k = int(np.bincount((c - plain) % N_LETTERS, minlength=N_LETTERS).argmax())
-            confidence = float(np.concatenate(probs[i]).mean())
+        c = np.frombuffer(t, np.uint8)
+        c = c[c < N_LETTERS].astype(np.int64)
+        plain = np.concatenate([scored.argmax[j] for j in js])
+        k = int(np.bincount((c - plain) % N_LETTERS, minlength=N_LETTERS).argmax())
+        confidence = float(np.concatenate([scored.probs[j] for j in js]).mean())
         text = fill_letters(msg, "".join(chr(97 + int(x)) for x in plain))
         results.append(Decryption(msg, text, k, confidence))
     return results

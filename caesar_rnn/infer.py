@@ -1,21 +1,99 @@
 """The model's forward pass in NumPy, for decryption without importing torch.
 
 It reads the same weights (torch's names and gate order) and agrees with ``model.CaesarRNN`` to
-float32 rounding (tests/test_infer.py). A GRU or LSTM step is a few matrix products, and NumPy
+float32 rounding (tests/test_model.py). A GRU or LSTM step is a few matrix products, and NumPy
 starts in a fraction of the second that ``import torch`` takes.
+
+Arrays are time-major inside (T, B, ...), so each step reads and writes contiguous (B, H) rows.
+The weights are rearranged once at load: the first layer's input product becomes a row lookup
+(its input is one-hot), the biases that can be are folded into the input projection, and the
+sigmoid gates' rows are halved so that sigmoid(x) = (tanh(x/2) + 1) / 2 needs no extra product.
+Halving is exact in floating point, so this changes no result beyond summation order.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from caesar_rnn.config import ModelConfig
+from caesar_rnn.config import GATES, ModelConfig
 
 Array = np.ndarray
 
 
-def _sigmoid(x: Array) -> Array:
-    return 0.5 * (np.tanh(0.5 * x) + 1.0)  # stable for large |x|
+class _Direction:
+    """One direction of one recurrent layer, with its weights in the layout the loop wants."""
+
+    def __init__(self, cfg: ModelConfig, w: dict[str, Array], name: str) -> None:
+        H, arch = cfg.hidden, cfg.arch
+        w_ih, w_hh = w[f"rnn.weight_ih_{name}"].copy(), w[f"rnn.weight_hh_{name}"].copy()
+        b_ih, b_hh = w[f"rnn.bias_ih_{name}"].copy(), w[f"rnn.bias_hh_{name}"].copy()
+        # torch's gate order: GRU r, z, n; LSTM i, f, g, o. Sigmoid gates get halved rows.
+        sig = {"gru": [0, 1], "lstm": [0, 1, 3], "rnn": []}[arch]
+        scale = np.ones(GATES[arch] * H, np.float32)
+        for g in sig:
+            scale[g * H : (g + 1) * H] = 0.5
+        self.bhh_n = np.zeros(H, np.float32)  # (H,): GRU only
+        if arch == "gru":
+            # r * (W_hn h + b_hn) keeps b_hn inside the product; the r and z biases fold in.
+            self.bhh_n = b_hh[2 * H :].copy()
+            b_hh[2 * H :] = 0.0
+        bias = (b_ih + b_hh) * scale  # (G*H,)
+        self.w_in = (w_ih * scale[:, None]).T.copy()  # (in, G*H)
+        self.b_in = bias
+        self.w_hh = (w_hh * scale[:, None]).T.copy()  # (H, G*H)
+        self.H, self.arch = H, arch
+
+    def table(self) -> Array:
+        """Input projection of every one-hot symbol, bias included: (V, G*H)."""
+        return self.w_in + self.b_in
+
+    def run(self, xw: Array, out: Array, reverse: bool, active: Array | None) -> None:
+        """Run over xw (T, B, G*H), writing hidden states into out (T, B, H) (may be a view).
+        ``active`` (T, B, 1) float marks real steps; a reversed run keeps its state at zero over
+        a message's padding, so it starts at each message's own last letter."""
+        T, B, _ = xw.shape
+        H = self.H
+        h = np.zeros((B, H), np.float32)
+        c = np.zeros((B, H), np.float32) if self.arch == "lstm" else None
+        for t in range(T - 1, -1, -1) if reverse else range(T):
+            g = h @ self.w_hh  # (B, G*H)
+            ht = out[t]  # (B, H)
+            if self.arch == "gru":
+                # The n gate's recurrent part is scaled by r before its input part joins.
+                rz, hn = g[:, : 2 * H], g[:, 2 * H :]
+                rz += xw[t, :, : 2 * H]
+                np.tanh(rz, out=rz)
+                rz += 1.0
+                rz *= 0.5  # r, z
+                hn += self.bhh_n
+                hn *= rz[:, :H]
+                hn += xw[t, :, 2 * H :]
+                np.tanh(hn, out=hn)  # n
+                np.subtract(h, hn, out=ht)
+                ht *= rz[:, H:]
+                ht += hn  # h' = n + z * (h - n)
+            elif self.arch == "lstm":
+                assert c is not None
+                g += xw[t]
+                np.tanh(g, out=g)
+                ifo = g[:, : 2 * H]
+                ifo += 1.0
+                ifo *= 0.5
+                o = g[:, 3 * H :]
+                o += 1.0
+                o *= 0.5
+                c *= g[:, H : 2 * H]
+                c += g[:, :H] * g[:, 2 * H : 3 * H]
+                np.tanh(c, out=ht)
+                ht *= o
+            else:
+                g += xw[t]
+                np.tanh(g, out=ht)
+            if active is not None and reverse:
+                ht *= active[t]
+                if c is not None:
+                    c *= active[t]
+            h = ht
 
 
 class NumpyRNN:
@@ -24,60 +102,53 @@ class NumpyRNN:
         self.w = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in weights.items()}
         # Pre-transposed for row-major (B, in) @ (in, G*H) products.
         self.wt = {k: v.T.copy() for k, v in self.w.items() if v.ndim == 2}
-
-    def _direction(self, x: Array, layer: int, suffix: str) -> Array:
-        """One direction of one layer over x (B, T, in) -> (B, T, H)."""
-        cfg, name = self.config, f"l{layer}{suffix}"
-        B, T, _ = x.shape
-        H = cfg.hidden
-        # Input projections for all steps at once: one large product instead of T small ones.
-        xw = x @ self.wt[f"rnn.weight_ih_{name}"] + self.w[f"rnn.bias_ih_{name}"]  # (B, T, G*H)
-        whh = self.wt[f"rnn.weight_hh_{name}"]  # (H, G*H)
-        bhh = self.w[f"rnn.bias_hh_{name}"]
-        h = np.zeros((B, H), np.float32)
-        c = np.zeros((B, H), np.float32)
-        out = np.empty((B, T, H), np.float32)
-        for t in range(T):
-            hw = h @ whh + bhh  # (B, G*H)
-            xt = xw[:, t]
-            if cfg.arch == "gru":
-                r = _sigmoid(xt[:, :H] + hw[:, :H])
-                z = _sigmoid(xt[:, H : 2 * H] + hw[:, H : 2 * H])
-                n = np.tanh(xt[:, 2 * H :] + r * hw[:, 2 * H :])
-                h = n + z * (h - n)
-            elif cfg.arch == "lstm":
-                g = xt + hw
-                i, f = _sigmoid(g[:, :H]), _sigmoid(g[:, H : 2 * H])
-                cc, o = np.tanh(g[:, 2 * H : 3 * H]), _sigmoid(g[:, 3 * H :])
-                c = f * c + i * cc
-                h = o * np.tanh(c)
-            else:
-                h = np.tanh(xt + hw)
-            out[:, t] = h
-        return out
+        self.dirs: list[list[_Direction]] = []
+        self.tables: list[Array] = []
+        if config.recurrent:
+            for layer in range(config.layers):
+                names = [f"l{layer}{s}" for s in ("", "_reverse")[: config.directions]]
+                self.dirs.append([_Direction(config, self.w, n) for n in names])
+            self.tables = [d.table() for d in self.dirs[0]]  # (V, G*H) each
 
     def logits(self, tokens: Array, lengths: Array | None = None) -> Array:
         """tokens (B, T) int -> logits (B, T, 26). Positions at or past ``lengths`` are padding:
         they never influence valid positions, in either direction."""
         cfg = self.config
         B, T = tokens.shape
-        if lengths is None:
-            lengths = np.full(B, T)
-        x = np.eye(cfg.input_size, dtype=np.float32)[tokens]  # (B, T, V) one-hot
         if not cfg.recurrent:
+            x = np.eye(cfg.input_size, dtype=np.float32)[tokens]  # (B, T, V) one-hot
             for layer in range(cfg.layers):
                 w, b = self.wt[f"mlp.{2 * layer}.weight"], self.w[f"mlp.{2 * layer}.bias"]
                 x = np.maximum(x @ w + b, 0.0)  # (B, T, H)
             return x @ self.wt["head.weight"] + self.w["head.bias"]  # (B, T, 26)
-        # Reversing each sequence within its own length makes the backward direction start at
-        # the true end of every message; padded steps stay at the tail, after every valid one.
-        t_idx = np.arange(T)[None, :]
-        rev = np.where(t_idx < lengths[:, None], lengths[:, None] - 1 - t_idx, t_idx)  # (B, T)
-        rows = np.arange(B)[:, None]
-        for layer in range(cfg.layers):
-            outs = [self._direction(x, layer, "")]
-            if cfg.bidirectional:
-                back = self._direction(x[rows, rev], layer, "_reverse")
-                outs.append(back[rows, rev])
-            x = np.concatenate(outs, axis=2) if len(outs) > 1 else outs[0]  # (B, T, H*D)
-        return x @ self.wt["head.weight"] + self.w["head.bias"]  # (B, T, 26)
+        active = None
+        if lengths is not None and bool((np.asarray(lengths) != T).any()):
+            steps = np.arange(T)[:, None]  # (T, 1)
+            active = (steps < np.asarray(lengths)[None, :]).astype(np.float32)[..., None]
+        tok_tm = np.ascontiguousarray(np.asarray(tokens).T)  # (T, B)
+        xs: list[Array] = []  # the previous layer's outputs, one (T, B, H) per direction
+        for layer, dirs in enumerate(self.dirs):
+            outs = []
+            for d, direction in enumerate(dirs):
+                if layer == 0:
+                    xw = self.tables[d][tok_tm]  # (T, B, G*H): one-hot @ W is a row lookup
+                else:
+                    xw = _project(xs, direction.w_in, direction.b_in)  # (T, B, G*H)
+                out = np.empty((T, B, cfg.hidden), np.float32)  # (T, B, H)
+                direction.run(xw, out, d == 1, active)
+                outs.append(out)
+            xs = outs
+        y = _project(xs, self.wt["head.weight"], self.w["head.bias"])  # (T, B, 26)
+        return np.ascontiguousarray(y.transpose(1, 0, 2))  # (B, T, 26)
+
+
+def _project(xs: list[Array], w: Array, b: Array) -> Array:
+    """concat(xs, axis=-1) @ w + b without the concatenation: one product per direction, each
+    over contiguous (T, B, H) states (a strided view would fall off BLAS's fast path)."""
+    T, B, H = xs[0].shape
+    # 2-D operands: one GEMM call, where a 3-D @ 2-D product would loop over T.
+    y = xs[0].reshape(T * B, H) @ w[:H]  # (T*B, out)
+    for i, x in enumerate(xs[1:], 1):
+        y += x.reshape(T * B, H) @ w[i * H : (i + 1) * H]
+    y += b
+    return y.reshape(T, B, -1)

@@ -1,0 +1,208 @@
+"""Large inputs: many short messages over worker processes, and one long text under one key.
+
+- ``decrypt_parallel``: lines in blocks, each block decrypted by one of ``jobs`` worker processes
+  (each with a single-threaded BLAS, so two workers use two cores for the matrix products *and*
+  the element-wise work, which NumPy runs on one thread); results come back in input order, and at
+  most ``2 * jobs`` blocks are in flight, so memory stays bounded on a file of any size.
+- ``decrypt_whole``: the whole input is one message. The model reads a prefix, grown until its
+  key is decisive, then every byte goes through a 256-entry table (``bytes.translate``). UTF-8
+  multi-byte sequences never contain ASCII bytes, so shifting ASCII letters byte-wise is safe and
+  the text never needs decoding; line ends, case and everything else pass through unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from caesar_rnn.cipher import ALPHABET, N_LETTERS
+from caesar_rnn.decode import (
+    DEFAULT_MODE,
+    MODES,
+    WINDOW,
+    Backend,
+    Decryption,
+    decrypt_messages,
+    decrypt_stream,
+    load_backend,
+)
+from caesar_rnn.errors import CaesarRNNError
+
+#: Lines per block: enough that every length in a block fills a large batch.
+CHUNK = 32768
+#: Bytes per read in --whole: large reads, bounded memory.
+BLOCK = 1 << 22
+#: How far --whole reads ahead for the key's prefix when the text is short of letters.
+HEAD_MAX = 1 << 25
+#: The prefix (in letters) the key search starts from, and where it stops growing.
+FIRST_PREFIX = 64
+MAX_PREFIX = 1 << 16
+#: The confidence (softmax of the 26 key scores) that ends the search.
+DECISIVE = 0.999
+_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+# --- many short messages --------------------------------------------------------------------
+
+_worker_backend: Backend | None = None
+
+
+def _worker_init(model_dir: str) -> None:
+    global _worker_backend
+    _worker_backend = load_backend(model_dir, "cpu")
+
+
+def _worker_run(lines: list[str], mode: str, window: int) -> list[tuple[str, int | None, float]]:
+    assert _worker_backend is not None
+    out = decrypt_messages(lines, _worker_backend, mode, window)
+    return [(d.plaintext, d.shift, d.confidence) for d in out]
+
+
+def _blocks(lines: Iterator[str], chunk: int, max_chars: int) -> Iterator[list[str]]:
+    """Blocks of ``chunk`` lines, or fewer once they hold ``max_chars`` characters."""
+    buf: list[str] = []
+    chars = 0
+    for line in lines:
+        buf.append(line)
+        chars += len(line)
+        if len(buf) >= chunk or chars >= max_chars:
+            yield buf
+            buf, chars = [], 0
+    if buf:
+        yield buf
+
+
+def decrypt_parallel(
+    lines: Iterable[str],
+    backend: Backend,
+    model_dir: str | Path,
+    mode: str = DEFAULT_MODE,
+    jobs: int = 0,
+    chunk: int | None = None,
+    window: int = WINDOW,
+    max_chars: int = 1 << 22,
+) -> Iterator[Decryption]:
+    """Decrypt line by line on the CPU with ``jobs`` processes (0: one per core), in input order.
+    Workers load the model from ``model_dir``; an input that fits in one block is decrypted here
+    with ``backend``, since starting workers would cost more than it saves."""
+    if mode not in MODES:
+        raise CaesarRNNError(f"unknown decode mode {mode!r}: choose one of {', '.join(MODES)}")
+    jobs = jobs or default_jobs()
+    chunk = chunk or CHUNK
+    it = iter(lines)
+    blocks = _blocks(it, chunk, max_chars)
+    first = next(blocks, [])
+    second = next(blocks, None)
+    if jobs <= 1 or second is None:
+        rest = chain.from_iterable(chain([second] if second else [], blocks))
+        yield from decrypt_stream(chain(first, rest), backend, mode, chunk, window)
+        return
+    import multiprocessing
+
+    # Spawned workers read these when they import NumPy; the parent's own BLAS is untouched.
+    saved = {k: os.environ.get(k) for k in _BLAS_THREADS}
+    os.environ.update(dict.fromkeys(_BLAS_THREADS, "1"))
+    try:
+        pool = multiprocessing.get_context("spawn").Pool(jobs, _worker_init, (str(model_dir),))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    try:
+        pending: deque[tuple[list[str], Any]] = deque()
+        for block in chain([first, second], blocks):
+            pending.append((block, pool.apply_async(_worker_run, (block, mode, window))))
+            while len(pending) > 2 * jobs:
+                yield from _collect(*pending.popleft())
+        while pending:
+            yield from _collect(*pending.popleft())
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _collect(block: list[str], result: Any) -> Iterator[Decryption]:
+    for line, (plain, shift, conf) in zip(block, result.get(), strict=True):
+        yield Decryption(line, plain, shift, conf)
+
+
+# --- one long text ---------------------------------------------------------------------------
+
+
+@dataclass
+class WholeResult:
+    shift: int | None  # None: no letters at all
+    confidence: float
+    letters_used: int  # the prefix the key came from
+    bytes: int  # bytes written
+
+
+def byte_table(k: int) -> bytes:
+    """A ``bytes.translate`` table that shifts ASCII letters back by ``k`` (decrypts key k)."""
+    low = ALPHABET.encode()
+    k = -k % N_LETTERS
+    shifted = low[k:] + low[:k]
+    return bytes.maketrans(low + low.upper(), shifted + shifted.upper())
+
+
+def _letter_ends(data: bytes) -> np.ndarray:
+    """Offsets just after each ASCII letter of ``data``."""
+    b = np.frombuffer(data, np.uint8) | 0x20  # (L,) lowercased; bytes >= 0x80 stay >= 0xA0
+    return np.flatnonzero((b >= 97) & (b <= 122)) + 1
+
+
+def find_key(head: bytes, backend: Backend, decisive: float = DECISIVE) -> tuple[Decryption, int]:
+    """The key of the text starting with ``head``: the model reads the first 64 letters, then 4x
+    more each round, until the confidence reaches ``decisive`` or the prefix ``MAX_PREFIX``
+    letters (or all of ``head``). Returns the decryption of the prefix and its letter count."""
+    ends = _letter_ends(head)
+    n = FIRST_PREFIX
+    while True:
+        cut = int(ends[n - 1]) if n <= len(ends) else len(head)
+        # A cut just after an ASCII byte never splits a UTF-8 sequence.
+        prefix = head[:cut].decode("utf-8", errors="replace")
+        [d] = decrypt_messages([prefix], backend, "key")
+        used = min(n, len(ends))
+        if d.shift is None or d.confidence >= decisive or n >= min(len(ends), MAX_PREFIX):
+            return d, used
+        n = min(4 * n, MAX_PREFIX)
+
+
+def decrypt_whole(
+    src: BinaryIO, dst: BinaryIO, backend: Backend, decisive: float = DECISIVE
+) -> WholeResult:
+    """Decrypt all of ``src`` as one message under one key, into ``dst``, a block at a time."""
+    head = src.read(BLOCK)
+    # The key search wants up to MAX_PREFIX letters: read on (HEAD_MAX bytes at most) if the
+    # first block has fewer.
+    while len(_letter_ends(head)) < MAX_PREFIX and len(head) < HEAD_MAX:
+        more = src.read(BLOCK)
+        if not more:
+            break
+        head += more
+    d, used = find_key(head, backend, decisive)
+    table = byte_table(d.shift or 0)
+    written = 0
+    block = head
+    while block:
+        dst.write(block.translate(table))
+        written += len(block)
+        block = src.read(BLOCK)
+    dst.flush()
+    return WholeResult(d.shift, d.confidence, used, written)

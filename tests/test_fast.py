@@ -1,0 +1,201 @@
+"""The fast paths (issue 6): torch-free CLI start-up, batched decryption that matches one message
+at a time, worker processes that keep output order, and --whole (one key, bytes kept)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from caesar_rnn import bulk
+from caesar_rnn.checkpoint import shipped_model_dir
+from caesar_rnn.cipher import decrypt, encrypt
+from caesar_rnn.cli import app
+from caesar_rnn.config import ModelConfig
+from caesar_rnn.decode import decrypt_messages, load_backend
+from caesar_rnn.infer import NumpyRNN
+from caesar_rnn.model import CaesarRNN
+
+runner = CliRunner()
+
+TEXT = (
+    "The weather was cold and the roads were quiet that morning.\n"
+    "Please send the report to the committee before Friday!\r\n"
+    "\n"
+    "She opened the window -- and listened to the rain on the roof. Ça va?\n"
+    "Our train leaves at noon, so we should pack tonight. 12:30, QRS xyz\n"
+    "zzzz qqqq jjjj"  # no line end at the end of the file
+)
+
+# Runs CLI commands in a fresh interpreter and reports which heavy modules they imported.
+_PROBE = """
+import json, sys
+from caesar_rnn.cli import app
+codes = []
+for args in json.loads(sys.argv[1]):
+    try:
+        app(args=args, prog_name="caesar-rnn")
+    except SystemExit as exc:
+        codes.append(exc.code)
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "symspellpy"))
+print(json.dumps({"codes": codes, "heavy": heavy}), file=sys.stderr)
+"""
+
+
+def _probe(commands: list[list[str]], cwd: Path) -> dict[str, list]:
+    r = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(commands)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
+    return json.loads(r.stderr.strip().splitlines()[-1])
+
+
+def test_light_commands_never_import_torch(tmp_path: Path) -> None:
+    model = str(shipped_model_dir())
+    (tmp_path / "m.txt").write_text("khoorzruog\nwkh txlfn eurzq ira\n")
+    got = _probe(
+        [
+            ["--help"],
+            ["encrypt", "helloworld"],
+            ["gen-data", "--out", str(tmp_path / "d.jsonl"), "--count", "5"],
+            ["decrypt", "khoorzruog", "--device", "cpu", "--model", model],
+            ["decrypt", "--file", str(tmp_path / "m.txt"), "--model", model, "--device", "auto"],
+            ["decrypt", "--whole", "--file", str(tmp_path / "m.txt"), "--model", model],
+        ],
+        tmp_path,
+    )
+    assert got["codes"] == [0] * 6
+    assert not [m for m in got["heavy"] if m.startswith("torch")]
+
+
+def test_decode_modules_never_import_torch(tmp_path: Path) -> None:
+    code = (
+        "import sys, caesar_rnn.decode, caesar_rnn.bulk, caesar_rnn.infer, caesar_rnn.cli;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'symspellpy')))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("arch", ["gru", "lstm", "rnn"])
+def test_numpy_matches_torch_long_and_padded(arch: str) -> None:
+    """A wider model over windows of mixed lengths up to 70: same argmax, logits within 1e-5."""
+    torch.manual_seed(5)
+    cfg = ModelConfig(arch, 48, 2, True, True)
+    model = CaesarRNN(cfg).eval()
+    tokens = torch.randint(0, 27, (5, 70))
+    lengths = torch.tensor([70, 64, 3, 1, 33])
+    with torch.no_grad():
+        want = model(tokens, lengths).numpy()
+    got = NumpyRNN(cfg, {k: v.numpy() for k, v in model.state_dict().items()}).logits(
+        tokens.numpy().astype(np.uint8), lengths.numpy()
+    )
+    for i, n in enumerate(lengths.tolist()):
+        np.testing.assert_allclose(got[i, :n], want[i, :n], atol=1e-5, rtol=1e-4)
+        assert (got[i, :n].argmax(-1) == want[i, :n].argmax(-1)).all()
+
+
+@pytest.mark.parametrize("mode", ["key", "argmax"])
+def test_batched_equals_one_at_a_time(tiny_model: str, mode: str) -> None:
+    """Grouping by length, windows and batching change nothing: each message decrypts as alone."""
+    backend = load_backend(tiny_model)
+    msgs = [
+        "khoorzruog",
+        "Khoor, Zruog!",
+        "",
+        "123 !!",
+        "d",
+        encrypt("the quick brown fox jumps over the lazy dog " * 5, 3),  # several windows
+        "wkhtxlfneurzq",
+    ]
+    batched = decrypt_messages(msgs, backend, mode, batch=40)
+    alone = [decrypt_messages([m], backend, mode)[0] for m in msgs]
+    assert [d.to_dict() for d in batched] == [d.to_dict() for d in alone]
+    assert batched[2].shift is None and batched[3].plaintext == "123 !!"
+
+
+def test_jobs_keep_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two worker processes over blocks of 7 lines give exactly the one-process output."""
+    monkeypatch.setattr(bulk, "CHUNK", 7)
+    lines = [encrypt(w, k) for k, w in enumerate(["hello", "world", "Attack at dawn!", ""] * 12)]
+    path = tmp_path / "in.txt"
+    path.write_text("\n".join(lines) + "\n")
+    model = str(shipped_model_dir())
+    one = runner.invoke(app, ["decrypt", "-f", str(path), "--model", model, "--jobs", "1"])
+    two = runner.invoke(app, ["decrypt", "-f", str(path), "--model", model, "--jobs", "2"])
+    assert one.exit_code == 0 and two.exit_code == 0, two.stderr
+    assert two.stdout == one.stdout
+    assert len(two.stdout.splitlines()) == len(lines)
+    want = [d.plaintext for d in decrypt_messages(lines, load_backend(model))]
+    assert two.stdout.splitlines() == want
+    assert two.stderr.startswith("using model")
+
+
+def test_whole_keeps_lines_and_case_under_one_key(tmp_path: Path) -> None:
+    k = 11
+    path = tmp_path / "c.txt"
+    path.write_bytes(encrypt(TEXT, k).encode("utf-8"))
+    r = runner.invoke(
+        app, ["decrypt", "--whole", "--file", str(path), "--model", str(shipped_model_dir())]
+    )
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout_bytes == TEXT.encode("utf-8")  # \r\n, blank line, no final newline: all kept
+    assert f"key {k} " in r.stderr
+
+
+def test_whole_streams_blocks_and_grows_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tiny blocks and an unreachable confidence: the prefix grows to its cap, and the output is
+    still the input under the one key found, byte for byte (UTF-8 cut across blocks included)."""
+    monkeypatch.setattr(bulk, "BLOCK", 5)
+    monkeypatch.setattr(bulk, "MAX_PREFIX", 300)
+    plain = (TEXT + "\n") * 4
+    cipher = encrypt(plain, 4).encode("utf-8")
+    out = io.BytesIO()
+    backend = load_backend(shipped_model_dir())
+    r = bulk.decrypt_whole(io.BytesIO(cipher), out, backend, decisive=1.1)
+    assert r.letters_used == 300
+    assert r.bytes == len(cipher)
+    assert out.getvalue().decode("utf-8") == decrypt(cipher.decode("utf-8"), r.shift or 0)
+    assert r.shift == 4
+
+
+def test_whole_without_letters_passes_through() -> None:
+    out = io.BytesIO()
+    backend = load_backend(shipped_model_dir())
+    r = bulk.decrypt_whole(io.BytesIO(b"123\n\xff\xfe\n"), out, backend)
+    assert r.shift is None and out.getvalue() == b"123\n\xff\xfe\n"
+
+
+def test_whole_text_argument() -> None:
+    r = runner.invoke(
+        app, ["decrypt", "--whole", "Wkh zhdwkhu zdv frog.", "--model", str(shipped_model_dir())]
+    )
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == "The weather was cold.\n"
+
+
+@pytest.mark.parametrize("extra", [["--json"], ["--decode", "argmax"]], ids=["json", "argmax"])
+def test_whole_rejects_per_message_options(tmp_path: Path, extra: list[str]) -> None:
+    path = tmp_path / "c.txt"
+    path.write_text("khoor\n")
+    r = runner.invoke(app, ["decrypt", "--whole", "--file", str(path), *extra])
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    assert "--whole" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_jobs_must_not_be_negative() -> None:
+    r = runner.invoke(app, ["decrypt", "khoor", "--jobs", "-1"])
+    assert r.exit_code == 2
+    assert r.stdout == ""
