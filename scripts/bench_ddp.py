@@ -19,6 +19,8 @@ import argparse
 import json
 import os
 import platform
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -37,11 +39,22 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def run(cmd: list[str], env: dict[str, str], log: Path) -> None:
+def run(cmd: list[str], env: dict[str, str], log: Path, timeout: float | None = None) -> bool:
+    """Run to the end (True) or until ``timeout`` seconds (False: the whole process group is
+    killed, torchrun's workers too)."""
     with log.open("w") as f:
-        proc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, env=env)
-    if proc.returncode:
-        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{log.read_text()[-2000:]}")
+        proc = subprocess.Popen(
+            cmd, stdout=f, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+        try:
+            rc = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return False
+    if rc:
+        sys.exit(f"failed ({rc}): {' '.join(cmd)}\n{log.read_text()[-2000:]}")
+    return True
 
 
 def main() -> None:
@@ -54,6 +67,8 @@ def main() -> None:
     ap.add_argument("--arch", default="gru")
     ap.add_argument("--nproc", type=int, default=2, help="processes (and threads) to compare")
     ap.add_argument("--repeats", type=int, default=2, help="runs per setting; the best counts")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds per run before giving up")
+    ap.add_argument("--only", default="", help="rows to run, e.g. 1,2,5 (default: all)")
     ap.add_argument("--corpus", action="append", default=[], help="text file(s) for gen-data")
     ap.add_argument("--workdir", type=Path, default=None)
     args = ap.parse_args()
@@ -72,19 +87,25 @@ def main() -> None:
     common = ["--data", str(data), "--arch", args.arch, "--hidden", str(args.hidden)]
     common += ["--layers", str(args.layers), "--steps", str(args.steps), "--device", "cpu"]
     common += ["--seed", "0"]
-    settings = [  # label, processes, threads per process, batch per process
-        ("1 process x 1 thread", 1, 1, b),
-        (f"1 process x {n} threads", 1, n, b),
-        (f"1 process x {n} threads, batch {n * b}", 1, n, n * b),
-        (f"torchrun {n} processes x 1 thread", n, 1, b),
+    passive = {"OMP_WAIT_POLICY": "PASSIVE"}  # idle OpenMP threads sleep instead of spinning
+    settings = [  # label, processes, threads per process, batch per process, extra environment
+        ("1 process x 1 thread", 1, 1, b, {}),
+        (f"1 process x {n} threads", 1, n, b, {}),
+        (f"1 process x {n} threads, batch {n * b}", 1, n, n * b, {}),
+        (f"torchrun {n} processes x 1 thread", n, 1, b, {}),
+        (f"1 process x {n} threads, OMP_WAIT_POLICY=PASSIVE", 1, n, b, passive),
     ]
+    chosen = [int(x) for x in args.only.split(",")] if args.only else range(1, len(settings) + 1)
+    base = float("nan")  # 1 process x n threads: the fair baseline for n processes x 1 thread
     load_before = load()
     rows = []
-    for i, (label, procs, threads, batch) in enumerate(settings):
+    for i, (label, procs, threads, batch, extra) in enumerate(settings):
+        if i + 1 not in chosen:
+            continue
         out = work / f"model{i}"
         train = ["train", *common, "--out", str(out), "--threads", str(threads)]
         train += ["--batch-size", str(batch)]
-        env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
+        env = {**os.environ, "OMP_NUM_THREADS": str(threads), **extra}
         if procs == 1:
             cmd = [*py, *train]
         else:
@@ -98,19 +119,22 @@ def main() -> None:
         for r in range(args.repeats):
             if procs > 1:
                 cmd[cmd.index("--master_port") + 1] = str(free_port())
+            shutil.rmtree(out, ignore_errors=True)
             t0 = time.perf_counter()
-            run(cmd, env, work / f"train{i}-{r}.log")
+            if not run(cmd, env, work / f"train{i}-{r}.log", args.timeout):
+                print(f"{label}: run {r + 1} timed out after {args.timeout:.0f} s", file=sys.stderr)
+                continue
             wall = time.perf_counter() - t0
             m = json.loads((out / "config.json").read_text())["metrics"]["train"]
             row = (label, procs * batch, m["steps"], m["seconds"], m["tokens_per_s"], wall)
             if best is None or row[4] > best[4]:
                 best = row
-        assert best is not None
-        rows.append(best)
+        rows.append(best or (label, procs * batch, 0, float("nan"), 0, float("nan")))
+        if i == 1:
+            base = rows[-1][4] or float("nan")
 
     import torch
 
-    base = rows[1][4]  # 1 process x n threads: the fair baseline for n processes x 1 thread
     print(
         f"{args.arch} hidden {args.hidden} x {args.layers} layers, {args.pairs} pairs, "
         f"{args.steps} steps per process, best of {args.repeats}; torch {torch.__version__}, {os.cpu_count()} CPUs "
@@ -120,8 +144,15 @@ def main() -> None:
     print("| setting | messages/step | steps | train s | tokens/s | vs 1 x n threads | wall s |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, batch, steps, secs, tps, wall in rows:
+        if not steps:
+            print(
+                f"| {label} | {batch} | - | - | every run timed out (> {args.timeout:.0f} s) | - | - |"
+            )
+            continue
         print(
-            f"| {label} | {batch} | {steps} | {secs} | {tps:,} | {tps / base:.2f}x | {wall:.0f} |"
+            f"| {label} | {batch} | {steps} | {secs} | {tps:,} | {tps / base:.2f}x | {wall:.0f} |".replace(
+                "nanx", "-"
+            )
         )
 
 
