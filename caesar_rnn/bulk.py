@@ -35,8 +35,9 @@ from caesar_rnn.decode import (
 )
 from caesar_rnn.errors import CaesarRNNError
 
-#: Lines per block: enough that every length in a block fills a large batch.
-CHUNK = 32768
+#: Lines per block: enough that each length in a block (4-64 letters) fills a batch of ~100+;
+#: an input longer than one block goes to the worker processes.
+CHUNK = 8192
 #: Bytes per read in --whole: large reads, bounded memory.
 BLOCK = 1 << 22
 #: How far --whole reads ahead for the key's prefix when the text is short of letters.

@@ -270,6 +270,12 @@ def decrypt(
     ] = 0,
 ) -> None:
     """Decrypt Caesar ciphertext with an unknown key; case and non-letters pass through."""
+    import os
+
+    # One BLAS thread per process (read when NumPy loads): on a busy machine a two-thread matrix
+    # product stalls whenever one of its threads is descheduled (20x slower measured). --jobs
+    # worker processes use the cores instead.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from caesar_rnn.checkpoint import resolve_model_dir
     from caesar_rnn.decode import decrypt_stream, load_backend
     from caesar_rnn.devices import resolve_device
