@@ -34,7 +34,6 @@ class DistContext:
     local_rank: int = 0
     world: int = 1
     device: str = "cpu"
-
     distributed: bool = False  # in a process group (torchrun), even one of a single process
 
     @property
