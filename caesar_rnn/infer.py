@@ -40,55 +40,58 @@ class _Direction:
         bias = (b_ih + b_hh) * scale  # (G*H,)
         self.w_in = (w_ih * scale[:, None]).T.copy()  # (in, G*H)
         self.b_in = bias
-        self.w_hh = (w_hh * scale[:, None]).T.copy()  # (H, G*H)
-        self.H, self.arch = H, arch
+        G = GATES[arch]
+        # Gate-major (G, H, H): each gate's product lands in its own contiguous (B, H) block;
+        # element-wise ops on column slices of a (B, G*H) array measured 3-6x slower.
+        self.w_g = (w_hh * scale[:, None]).reshape(G, H, H).transpose(0, 2, 1).copy()
+        self.H, self.G, self.arch = H, G, arch
 
     def table(self) -> Array:
         """Input projection of every one-hot symbol, bias included: (V, G*H)."""
         return self.w_in + self.b_in
 
     def run(self, xw: Array, out: Array, reverse: bool, active: Array | None) -> None:
-        """Run over xw (T, B, G*H), writing hidden states into out (T, B, H) (may be a view).
+        """Run over xw (T, B, G*H), writing hidden states into out (T, B, H).
         ``active`` (T, B, 1) float marks real steps; a reversed run keeps its state at zero over
         a message's padding, so it starts at each message's own last letter."""
         T, B, _ = xw.shape
-        H = self.H
+        H, G, w = self.H, self.G, self.w_g
+        xg = xw.reshape(T, B, G, H).transpose(0, 2, 1, 3).copy()  # (T, G, B, H)
         h = np.zeros((B, H), np.float32)
         c = np.zeros((B, H), np.float32) if self.arch == "lstm" else None
         for t in range(T - 1, -1, -1) if reverse else range(T):
-            g = h @ self.w_hh  # (B, G*H)
             ht = out[t]  # (B, H)
             if self.arch == "gru":
-                # The n gate's recurrent part is scaled by r before its input part joins.
-                rz, hn = g[:, : 2 * H], g[:, 2 * H :]
-                rz += xw[t, :, : 2 * H]
+                rz = np.matmul(h, w[:2])  # (2, B, H)
+                rz += xg[t, :2]
                 np.tanh(rz, out=rz)
                 rz += 1.0
                 rz *= 0.5  # r, z
+                # The n gate's recurrent part is scaled by r before its input part joins.
+                hn = h @ w[2]  # (B, H)
                 hn += self.bhh_n
-                hn *= rz[:, :H]
-                hn += xw[t, :, 2 * H :]
+                hn *= rz[0]
+                hn += xg[t, 2]
                 np.tanh(hn, out=hn)  # n
                 np.subtract(h, hn, out=ht)
-                ht *= rz[:, H:]
+                ht *= rz[1]
                 ht += hn  # h' = n + z * (h - n)
             elif self.arch == "lstm":
                 assert c is not None
-                g += xw[t]
+                g = np.matmul(h, w)  # (4, B, H)
+                g += xg[t]
                 np.tanh(g, out=g)
-                ifo = g[:, : 2 * H]
-                ifo += 1.0
-                ifo *= 0.5
-                o = g[:, 3 * H :]
-                o += 1.0
-                o *= 0.5
-                c *= g[:, H : 2 * H]
-                c += g[:, :H] * g[:, 2 * H : 3 * H]
+                g[:2] += 1.0
+                g[:2] *= 0.5  # i, f
+                g[3] += 1.0
+                g[3] *= 0.5  # o
+                c *= g[1]
+                c += g[0] * g[2]
                 np.tanh(c, out=ht)
-                ht *= o
+                ht *= g[3]
             else:
-                g += xw[t]
-                np.tanh(g, out=ht)
+                np.add(h @ w[0], xg[t, 0], out=ht)
+                np.tanh(ht, out=ht)
             if active is not None and reverse:
                 ht *= active[t]
                 if c is not None:

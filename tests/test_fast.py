@@ -199,3 +199,16 @@ def test_jobs_must_not_be_negative() -> None:
     r = runner.invoke(app, ["decrypt", "khoor", "--jobs", "-1"])
     assert r.exit_code == 2
     assert r.stdout == ""
+
+
+def test_shipped_model_numpy_matches_torch() -> None:
+    """The shipped model in NumPy and in torch: the same argmax at every position; logits agree
+    to float32 summation order (about 1e-4 absolute on logits up to ~25 for a 2x256 GRU)."""
+    from caesar_rnn.checkpoint import load_torch_model
+
+    tokens = np.random.default_rng(0).integers(0, 27, (8, 64))
+    with torch.no_grad():
+        want = load_torch_model(shipped_model_dir())(torch.from_numpy(tokens)).numpy()
+    got = load_backend(shipped_model_dir()).logits(tokens.astype(np.uint8))
+    assert np.abs(got - want).max() <= 1e-5 * np.abs(want).max() + 1e-5
+    assert (got.argmax(-1) == want.argmax(-1)).all()
