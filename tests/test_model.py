@@ -128,3 +128,11 @@ def test_canonical_model_is_rotation_invariant(bidi: bool) -> None:
     plain = CaesarRNN(ModelConfig("gru", 16, 2, bidi, True)).eval()
     with torch.no_grad():
         assert not np.allclose(plain(tokens).numpy(), plain((tokens + 1) % 26).numpy())
+
+
+def test_rotate_to_a_unsigned_tokens() -> None:
+    """Decoding feeds uint8 tokens: the rotation must not wrap around 256."""
+    from caesar_rnn.infer import rotate_to_a
+
+    toks = np.array([[3, 1, 26, 0]], np.uint8)
+    assert rotate_to_a(toks).tolist() == [[0, 24, 26, 23]]
