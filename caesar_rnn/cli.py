@@ -364,6 +364,11 @@ def crack(
     ] = False,
 ) -> None:
     """Try all 26 keys and rank them: the TOP candidate shifts with their scores and plaintexts."""
+    import os
+
+    # One BLAS thread (read when NumPy loads), as in decrypt: on a busy machine a two-thread
+    # matrix product stalls whenever one of its threads is descheduled.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from caesar_rnn.classical import METHODS, crack_stream
 
     try:
@@ -455,6 +460,10 @@ def eval_cmd(
     ] = None,
 ) -> None:
     """Accuracy by length and style for the model and classical solvers, on the same messages."""
+    import os
+
+    # One BLAS thread, as in decrypt; it also makes messages/s single-core for every solver.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from caesar_rnn import evaluate as ev
 
     try:

@@ -78,6 +78,9 @@ def plot(rows: list[dict[str, Any]], path: str | Path, title: str = "") -> None:
             ls = "-" if solver.startswith("model") else "--"
             ax.plot(*zip(*pts, strict=True), ls, marker="o", ms=3, label=solver)
         ax.set_xscale("log", base=2)
+        ticks = sorted({r["letters"] for r in rows})
+        ax.set_xticks(ticks, [str(t) for t in ticks])
+        ax.minorticks_off()
         ax.set_xlabel("message length (letters)")
         ax.set_ylabel("exact messages (%)")
         ax.set_title(f"{style} style")
