@@ -370,6 +370,7 @@ def crack(
     # matrix product stalls whenever one of its threads is descheduled.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from caesar_rnn.classical import METHODS, crack_stream
+    from caesar_rnn.textio import check_text, quiet_broken_pipe
 
     try:
         if (text is None) == (file is None):
@@ -387,7 +388,7 @@ def crack(
             model_dir = resolve_model_dir(model)
             backend = load_backend(model_dir, resolve_device(device))
             info(f"using model {model_dir}")
-        lines: Iterator[str] = iter([text]) if text is not None else _read_lines(file)  # type: ignore[arg-type]
+        lines: Iterator[str] = iter([check_text(text)]) if text is not None else _read_lines(file)  # type: ignore[arg-type]
         for msg, cands in crack_stream(lines, method, min(top, 26), backend):
             if as_json:
                 ranked = [{"rank": i, **c.to_dict()} for i, c in enumerate(cands, 1)]
@@ -397,6 +398,9 @@ def crack(
                 print_candidates(msg, method, cands)
     except CaesarRNNError as exc:
         fail(str(exc))
+    except BrokenPipeError:  # `| head`: the reader has all it wanted
+        quiet_broken_pipe()
+        raise typer.Exit(1) from None
 
 
 def print_candidates(message: str, method: str, cands: list[Any]) -> None:
