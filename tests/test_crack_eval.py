@@ -202,3 +202,26 @@ def test_pool_weights_by_messages() -> None:
     assert row["char_acc"] == pytest.approx(0.625)
     assert row["msgs_per_s"] == pytest.approx(20.0)  # 40 messages in 1 s + 1 s
     assert speeds([row]) == {"s": pytest.approx(20.0)}
+
+
+def test_accuracy_report_script(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    import importlib.util
+
+    script = Path(__file__).parent.parent / "scripts" / "accuracy_report.py"
+    spec = importlib.util.spec_from_file_location("accuracy_report", script)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    texts = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    for t in texts:
+        t.write_text(PROSE)
+    md, png = tmp_path / "acc.md", tmp_path / "acc.png"
+    args = [*map(str, texts), "--solvers", "chi2,ngram", "--per-bucket", "3", "--buckets", "4,16"]
+    mod.main([*args, "--md", str(md), "--png", str(png), "--note", "a test run"])
+    text = md.read_text()
+    assert text.startswith("# Accuracy on held-out English\n\n> a test run")
+    assert "python scripts/accuracy_report.py" in text and "a.txt" in text
+    assert "| letters | 16 | 6 |" in text  # pooled: 3 messages from each of the two texts
+    assert "## Exact-message accuracy (%): `b.txt`" in text
+    assert png.read_bytes()[:4] == b"\x89PNG"
