@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from caesar_rnn.cipher import N_LETTERS, decrypt, is_letter
+from caesar_rnn.cipher import ALPHABET, N_LETTERS, decrypt, is_letter
 from caesar_rnn.corpus import _WORD, BIGRAM_FILE, UNIGRAM_FILE, _symspell_file
 from caesar_rnn.errors import CaesarRNNError
 
@@ -120,11 +120,17 @@ def letter_freqs() -> np.ndarray:
     return c / c.sum()
 
 
+# Bytes -> lowercase letters, everything else (digits, punctuation, UTF-8 of non-ASCII) deleted.
+_LOWER = bytes.maketrans(ALPHABET.upper().encode(), ALPHABET.encode())
+_NOT_LETTER = bytes(b for b in range(256) if not (97 <= b <= 122 or 65 <= b <= 90))
+
+
 def _letter_indices(messages: Sequence[str]) -> list[np.ndarray]:
+    """Each message's ASCII letters as 0..25 (str.translate in C, no loop per character)."""
     out = []
     for m in messages:
-        b = np.frombuffer("".join(ch for ch in m if is_letter(ch)).lower().encode(), np.uint8)
-        out.append(b.astype(np.int64) - 97)
+        b = m.encode("utf-8", "surrogateescape").translate(_LOWER, _NOT_LETTER)
+        out.append(np.frombuffer(b, np.uint8).astype(np.int64) - 97)
     return out
 
 
@@ -132,13 +138,32 @@ def chi2_scores(messages: Sequence[str]) -> np.ndarray:
     """Chi-squared statistic for every message and shift (B, 26); lower is more English.
     Messages without letters score 0 for every shift."""
     idx = _letter_indices(messages)
-    counts = np.zeros((len(messages), N_LETTERS))  # (B, 26)
-    for i, c in enumerate(idx):
-        counts[i] = np.bincount(c, minlength=N_LETTERS)
-    # Plaintext letter p = cipher letter c - s, so shift s sees counts rolled by -s.
-    rolled = counts[:, (_SHIFTS[:, None] + _SHIFTS[None, :]) % N_LETTERS]  # (B, 26 shifts, 26 p)
-    expected = counts.sum(axis=1)[:, None, None] * letter_freqs()  # (B, 1, 26)
-    return ((rolled - expected) ** 2 / np.maximum(expected, 1e-12)).sum(axis=2)
+    lens = np.fromiter(map(len, idx), np.int64, len(idx))
+    owner = np.repeat(np.arange(len(idx)), lens)
+    flat = np.concatenate([*idx, np.empty(0, np.int64)])
+    counts = np.bincount(owner * N_LETTERS + flat, minlength=len(idx) * N_LETTERS)
+    counts = counts.reshape(len(idx), N_LETTERS).astype(np.float64)  # (B, 26)
+    # sum_p (O_p - N f_p)^2 / (N f_p) = sum_p O_p^2 / (N f_p) - N, and under shift s the
+    # plaintext letter p has the count of cipher letter p + s: one (B, 26) @ (26, 26) product.
+    inv_f = 1.0 / letter_freqs()[(_SHIFTS[:, None] - _SHIFTS[None, :]) % N_LETTERS]  # (c, s)
+    n = lens[:, None].astype(np.float64)  # (B, 1)
+    return np.where(n > 0, (counts**2 @ inv_f) / np.maximum(n, 1) - n, 0.0)
+
+
+@lru_cache(maxsize=ORDER)
+def _shift_table(n: int) -> np.ndarray:
+    """(26**n, 26) float32: row = a ciphertext n-gram's code, column s = log10 P of its plaintext
+    under shift s. One row gather per ciphertext n-gram then scores all 26 keys at once."""
+    codes = np.arange(N_LETTERS**n)
+    digits = [(codes // N_LETTERS ** (n - 1 - j)) % N_LETTERS for j in range(n)]
+    logp = ngram_logp(n)
+    table = np.empty((N_LETTERS**n, N_LETTERS), np.float32)
+    for s in range(N_LETTERS):
+        plain = np.zeros_like(codes)
+        for d in digits:
+            plain = plain * N_LETTERS + (d - s) % N_LETTERS
+        table[:, s] = logp[plain]
+    return table
 
 
 def ngram_scores(messages: Sequence[str], order: int = ORDER) -> np.ndarray:
@@ -150,16 +175,21 @@ def ngram_scores(messages: Sequence[str], order: int = ORDER) -> np.ndarray:
     for i, c in enumerate(idx):
         if len(c):
             by_len.setdefault(len(c), []).append(i)
+    cells = 1 << 18  # n-grams per gather, so that a (cells, 26) block stays ~27 MB
     for length, ids in by_len.items():
         n = min(order, length)
-        table = ngram_logp(n)
-        c = np.stack([idx[i] for i in ids])  # (B, T)
-        plain = (c[:, None, :] - _SHIFTS[None, :, None]) % N_LETTERS  # (B, 26, T)
+        table = _shift_table(n)
         m = length - n + 1
-        codes = np.zeros(plain.shape[:2] + (m,), np.int64)  # (B, 26, T-n+1)
+        c = np.stack([idx[i] for i in ids])  # (B, T)
+        codes = np.zeros((len(ids), m), np.int64)  # (B, T-n+1): ciphertext n-gram codes
         for j in range(n):
-            codes = codes * N_LETTERS + plain[:, :, j : j + m]
-        out[ids] = table[codes].sum(axis=2)
+            codes = codes * N_LETTERS + c[:, j : j + m]
+        rows = max(1, cells // m)
+        for r in range(0, len(ids), rows):
+            acc = np.zeros((len(ids[r : r + rows]), N_LETTERS))  # (b, 26)
+            for p in range(0, m, cells):
+                acc += table[codes[r : r + rows, p : p + cells]].sum(axis=1, dtype=np.float64)
+            out[ids[r : r + rows]] = acc
     return out
 
 
