@@ -199,6 +199,9 @@ def train(
     except TrainingInterrupted as exc:  # a checkpoint was saved: say where, exit 128 + signal
         info(str(exc))
         raise typer.Exit(128 + exc.signum) from None
+    except KeyboardInterrupt:  # before or after the training loop: nothing to save yet
+        info("interrupted")
+        raise typer.Exit(130) from None
     except CaesarRNNError as exc:
         fail(str(exc))
     from caesar_rnn.distributed import is_main_process
@@ -307,6 +310,9 @@ def decrypt(
     except BrokenPipeError:  # `| head`: the reader has all it wanted
         quiet_broken_pipe()
         raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        info("interrupted")
+        raise typer.Exit(130) from None
 
 
 def _decrypt_whole(text: str | None, file: Path | None, backend: Any) -> None:

@@ -314,6 +314,8 @@ def load(path: str | Path) -> Checkpoint:
         tensors = load_tensors(blob)
         model = ModelConfig.from_dict(doc["model"])
         training = dict(doc["training"])
+        if d.name == SUBDIR:  # OUT/checkpoint: OUT, whatever folder the run is resumed from
+            training["out"] = str(d.parent)
         position = Position(**doc["position"])
     except CaesarRNNError:
         raise

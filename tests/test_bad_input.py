@@ -243,3 +243,16 @@ def test_device_auto_falls_back_to_cpu(no_cuda: None) -> None:
     assert devices.resolve_device("auto") == "cpu"
     with pytest.raises(CaesarRNNError, match="unknown device 'tpu'"):
         devices.resolve_device("tpu")
+
+
+def test_decrypt_ctrl_c_is_quiet(tiny_model: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import caesar_rnn.decode
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(caesar_rnn.decode, "decrypt_stream", interrupted)
+    r = runner.invoke(app, ["decrypt", "khoor", "--model", tiny_model])
+    assert r.exit_code == 130
+    assert r.stdout == "" and r.stderr.endswith("interrupted\n")
+    assert "Traceback" not in r.stderr

@@ -227,3 +227,30 @@ def test_sigterm_in_a_real_process_saves_a_checkpoint(data: Path, tmp_path: Path
     assert "SIGTERM at step" in stderr and "--resume" in stderr
     assert "Traceback" not in stderr
     assert resume.load(out).position.step >= 20
+
+
+def test_resume_writes_beside_the_checkpoint_from_any_folder(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    monkeypatch.chdir(tmp_path / "a")
+    with pytest.raises(resume.TrainingInterrupted):
+        train(_model_cfg(), _cfg(data, Path("model")), on_step=_signal_at(3))  # a relative OUT
+    monkeypatch.chdir(tmp_path / "b")
+    resume_training(tmp_path / "a" / "model", progress=False)
+    assert (tmp_path / "a" / "model" / "model.safetensors").exists()
+    assert list((tmp_path / "b").iterdir()) == []
+
+
+def test_ctrl_c_outside_the_training_loop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import caesar_rnn.train
+
+    def interrupted(path: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(caesar_rnn.train, "read_pairs", interrupted)
+    r = CliRunner().invoke(app, ["train", "--out", str(tmp_path / "m"), "--device", "cpu"])
+    assert r.exit_code == 130
+    assert r.stdout == "" and r.stderr == "interrupted\n"
+    assert not (tmp_path / "m").exists()
