@@ -7,15 +7,22 @@
 Both count their statistics from the same English source the model trains on (symspellpy's word
 and word-pair lists, ``caesar_rnn.corpus``), so comparisons with the model are fair: quadgrams
 inside each word weighted by its count, plus those that span a word boundary, from the word pairs.
-Counting is vectorised and takes about a second, so the tables are built on first use and kept in
-memory (no cache file to go stale). Only letters count: case, spaces and punctuation are ignored.
+Counting takes ~1.5 s of CPU, so the log-probability tables are cached in a small .npz file under
+the user's cache dir (plain arrays, no pickle, named by everything they depend on) and in memory.
+Only letters count: case, spaces and punctuation are ignored.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import json
+import os
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,12 +30,14 @@ import numpy as np
 from caesar_rnn.cipher import ALPHABET, N_LETTERS, decrypt, is_letter
 from caesar_rnn.corpus import _WORD, BIGRAM_FILE, UNIGRAM_FILE, _symspell_file
 from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.fileio import atomic_writer
 
 METHODS = ("chi2", "ngram")  # crack also takes "model"
 ORDER = 4  # quadgrams
 #: An unseen n-gram is scored as its back-off estimate times this (a penalty for being unseen).
 BACKOFF = 0.01
 _SHIFTS = np.arange(N_LETTERS)
+_CACHE_FORMAT = 1  # bump when the tables' meaning changes
 
 
 @dataclass
@@ -98,26 +107,70 @@ def ngram_counts(n: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=ORDER)
-def ngram_logp(n: int) -> np.ndarray:
+def _compute_logp(n: int) -> np.ndarray:
     """log10 P(n-gram), flat (26**n,), with unseen n-grams backed off to shorter ones:
     P(abcd) ~ BACKOFF * P(abc) * P(bcd) / P(bc), a Markov estimate from (n-1)-grams."""
     counts = ngram_counts(n)
     logp = np.log10(np.maximum(counts, 1e-300) / counts.sum())
     if n == 1:
         return np.where(counts > 0, logp, np.log10(BACKOFF / counts.sum()))
-    prev = ngram_logp(n - 1)
+    prev = _compute_logp(n - 1)
     head = prev.repeat(N_LETTERS)  # P(abc) for abcd
     tail = np.tile(prev, N_LETTERS)  # P(bcd)
-    mid = np.tile(ngram_logp(n - 2), N_LETTERS).repeat(N_LETTERS) if n > 2 else 0.0
+    mid = np.tile(_compute_logp(n - 2), N_LETTERS).repeat(N_LETTERS) if n > 2 else 0.0
     backed = np.log10(BACKOFF) + head + tail - mid
     return np.where(counts > 0, logp, backed).astype(np.float64)
+
+
+def cache_path() -> Path:
+    """Where the n-gram tables are cached: under $XDG_CACHE_HOME (default ~/.cache), named by
+    everything they depend on, so a new symspellpy or a new scorer never reads a stale file."""
+    try:
+        version = importlib.metadata.version("symspellpy")
+    except importlib.metadata.PackageNotFoundError:
+        version = "?"
+    key = json.dumps([_CACHE_FORMAT, version, UNIGRAM_FILE, BIGRAM_FILE, BACKOFF, ORDER])
+    name = f"ngrams-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "caesar-rnn" / name
+
+
+@lru_cache(maxsize=1)
+def _logp_tables() -> tuple[np.ndarray, ...]:
+    """The log10 n-gram tables for n = 1..ORDER. Counting them takes ~1.5 s of CPU, so they are
+    kept in a cache file (plain .npz arrays, loaded without pickle; ~2 MB as float32); a missing,
+    unreadable or malformed file is recomputed, and an unwritable cache dir is skipped."""
+    path = cache_path()
+    shapes = [(N_LETTERS**n,) for n in range(1, ORDER + 1)]
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            tables = tuple(z[f"logp{n}"].astype(np.float64) for n in range(1, ORDER + 1))
+        if [t.shape for t in tables] == shapes and all(np.isfinite(t).all() for t in tables):
+            return tables
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        pass
+    # Rounded as the file holds them, so the first run scores exactly like later ones.
+    tables = tuple(
+        _compute_logp(n).astype(np.float32).astype(np.float64) for n in range(1, ORDER + 1)
+    )
+    try:
+        with atomic_writer(path, force=True, mode="wb") as f:
+            np.savez(f, **{f"logp{n}": t.astype(np.float32) for n, t in enumerate(tables, 1)})
+    except (CaesarRNNError, OSError):
+        pass  # a read-only home: compute each time
+    return tables
+
+
+def ngram_logp(n: int) -> np.ndarray:
+    """log10 P(n-gram) for n = 1..ORDER, flat (26**n,) indexed base 26 (see _compute_logp)."""
+    return _logp_tables()[n - 1]
 
 
 @lru_cache(maxsize=1)
 def letter_freqs() -> np.ndarray:
     """English letter frequencies (26,), summing to 1, from the same source as the n-grams."""
-    c = ngram_counts(1)
-    return c / c.sum()
+    f = 10.0 ** ngram_logp(1)
+    return f / f.sum()
 
 
 # Bytes -> lowercase letters, everything else (digits, punctuation, UTF-8 of non-ASCII) deleted.
@@ -175,12 +228,22 @@ def ngram_scores(messages: Sequence[str], order: int = ORDER) -> np.ndarray:
     for i, c in enumerate(idx):
         if len(c):
             by_len.setdefault(len(c), []).append(i)
+    # Few n-grams (one message from the command line): score each shift directly rather than
+    # build the 26-shift table (~0.5 s); many: one row gather per n-gram scores all 26 shifts.
+    many = sum(len(c) for c in idx) >= 1 << 15 or _shift_table.cache_info().currsize > 0
     cells = 1 << 18  # n-grams per gather, so that a (cells, 26) block stays ~27 MB
     for length, ids in by_len.items():
         n = min(order, length)
-        table = _shift_table(n)
         m = length - n + 1
         c = np.stack([idx[i] for i in ids])  # (B, T)
+        if not many:
+            plain = (c[:, None, :] - _SHIFTS[None, :, None]) % N_LETTERS  # (B, 26, T)
+            pc = np.zeros((len(ids), N_LETTERS, m), np.int64)  # (B, 26, T-n+1)
+            for j in range(n):
+                pc = pc * N_LETTERS + plain[:, :, j : j + m]
+            out[ids] = ngram_logp(n)[pc].sum(axis=2)
+            continue
+        table = _shift_table(n)
         codes = np.zeros((len(ids), m), np.int64)  # (B, T-n+1): ciphertext n-gram codes
         for j in range(n):
             codes = codes * N_LETTERS + c[:, j : j + m]

@@ -1,5 +1,7 @@
 """The classical crackers (chi2, quadgram) and the model's 26 key scores, without the CLI."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -14,6 +16,48 @@ SENTENCES = [
     "Every morning she walked along the river to the old stone bridge.",
     "we found a small house near the station and moved in last spring",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The n-gram table cache goes to a temporary dir, never the user's ~/.cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+def _forget_tables() -> None:
+    for f in (classical._logp_tables, classical.letter_freqs, classical._shift_table):
+        f.cache_clear()
+
+
+def test_table_cache_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    _forget_tables()
+    try:
+        want = classical.ngram_scores(["wkh zhdwkhu zdv frog"])
+        path = classical.cache_path()
+        assert path.parent == tmp_path / "caesar-rnn" and path.suffix == ".npz"
+        assert path.stat().st_size < 3_000_000
+        # A second process would load the file: computing is now impossible, scores unchanged.
+        _forget_tables()
+        with monkeypatch.context() as m:
+            m.setattr(classical, "_compute_logp", lambda n: pytest.fail("recomputed"))
+            np.testing.assert_array_equal(classical.ngram_scores(["wkh zhdwkhu zdv frog"]), want)
+        # A damaged file is recomputed and rewritten, never trusted.
+        path.write_bytes(b"not a zip file")
+        _forget_tables()
+        np.testing.assert_array_equal(classical.ngram_scores(["wkh zhdwkhu zdv frog"]), want)
+        assert path.stat().st_size > 1000
+    finally:
+        _forget_tables()
+
+
+def test_many_messages_score_like_few() -> None:
+    # Above 2**15 letters ngram_scores switches to the 26-shift table: same scores.
+    few = classical.ngram_scores([encrypt(s, 5) for s in SENTENCES])
+    many = classical.ngram_scores([encrypt(s, 5) for s in SENTENCES] * 700)[: len(SENTENCES)]
+    np.testing.assert_allclose(many, few, rtol=1e-5)
 
 
 @pytest.mark.parametrize("method", ["chi2", "ngram"])
