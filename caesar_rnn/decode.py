@@ -231,27 +231,13 @@ def decrypt_messages(
 
 
 def shift_scores(
-    messages: list[str], backend: Backend, window: int = WINDOW, batch: int = BATCH
+    messages: list[str], backend: Backend, window: int = WINDOW, batch: int = BATCH_TOKENS
 ) -> np.ndarray:
     """The key decode's scores (B, 26): for each message and shift, the summed log-probability
-    the model gives the plaintext under that shift (what ``--decode key`` takes the argmax of).
-    Messages without letters score 0 for every shift."""
-    boundaries = backend.config.boundaries
-    owner: list[int] = []
-    wins: list[list[int]] = []
-    for i, m in enumerate(messages):
-        for w in _windows(tokenize(m, boundaries), window):
-            owner.append(i)
-            wins.append(w)
-    scores = np.zeros((len(messages), N_LETTERS))
-    for i, w, logp in zip(owner, wins, _run_windows(backend, wins, batch), strict=True):
-        c = np.asarray(w, np.int64)
-        keep = c < N_LETTERS  # boundary tokens carry no letter to score
-        if keep.any():
-            scores[i] += key_scores(
-                logp[keep][None], c[keep][None], np.ones((1, keep.sum()), bool)
-            )[0]
-    return scores
+    the model gives the plaintext under that shift (what ``--decode key`` takes the argmax of),
+    from the same windows and batches as ``decrypt_messages``. No letters: 0 for every shift."""
+    _, wins, owner = _windowed(messages, backend.config.boundaries, window)
+    return _score(backend, wins, owner, len(messages), False, batch).scores
 
 
 def decrypt_stream(
