@@ -23,9 +23,7 @@ def main() -> None:
         for r in rows:  # pool the two styles, weighted by messages
             cells[(r["solver"], r["letters"])].append((r["messages"], r["exact"]))
         name = f.name.removesuffix(".eval.json")
-        table[name] = {
-            k: sum(n * a for n, a in v) / sum(n for n, _ in v) for k, v in cells.items()
-        }
+        table[name] = {k: sum(n * a for n, a in v) / sum(n for n, _ in v) for k, v in cells.items()}
         lengths = sorted({n for _, n in cells})
     for solver in ("key", "argmax"):
         print(f"\nexact-message accuracy, {solver} decode (%, both styles pooled)\n")
@@ -33,7 +31,9 @@ def main() -> None:
         print("|---|" + "---:|" * len(lengths))
         for name, cells_ in table.items():
             print(
-                f"| {name} | " + " | ".join(f"{100 * cells_[(solver, n)]:.1f}" for n in lengths) + " |"
+                f"| {name} | "
+                + " | ".join(f"{100 * cells_[(solver, n)]:.1f}" for n in lengths)
+                + " |"
             )
 
 
