@@ -105,7 +105,9 @@ def _by_shifts(ciphertexts: list[str], shifts: np.ndarray) -> list[str]:
 
 
 def classical_solver(method: str) -> Solver:
-    from caesar_rnn.classical import best_shifts
+    from caesar_rnn.classical import best_shifts, prepare
+
+    prepare()
 
     def solve(ciphertexts: list[str]) -> list[str]:
         return _by_shifts(ciphertexts, best_shifts(ciphertexts, method))
