@@ -24,6 +24,7 @@ import numpy as np
 
 from caesar_rnn.cipher import ALPHABET, N_LETTERS
 from caesar_rnn.decode import (
+    DECISIVE,
     DEFAULT_MODE,
     MODES,
     WINDOW,
@@ -45,8 +46,6 @@ HEAD_MAX = 1 << 25
 #: The prefix (in letters) the key search starts from, and where it stops growing.
 FIRST_PREFIX = 64
 MAX_PREFIX = 1 << 16
-#: The confidence (softmax of the 26 key scores) that ends the search.
-DECISIVE = 0.999
 _BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -67,9 +66,11 @@ def _worker_init(model_dir: str) -> None:
     _worker_backend = load_backend(model_dir, "cpu")
 
 
-def _worker_run(lines: list[str], mode: str, window: int) -> list[tuple[str, int | None, float]]:
+def _worker_run(
+    lines: list[str], mode: str, window: int, key_prefix: int
+) -> list[tuple[str, int | None, float]]:
     assert _worker_backend is not None
-    out = decrypt_messages(lines, _worker_backend, mode, window)
+    out = decrypt_messages(lines, _worker_backend, mode, window, key_prefix=key_prefix)
     return [(d.plaintext, d.shift, d.confidence) for d in out]
 
 
@@ -96,6 +97,7 @@ def decrypt_parallel(
     chunk: int | None = None,
     window: int = WINDOW,
     max_chars: int = 1 << 22,
+    key_prefix: int = 0,
 ) -> Iterator[Decryption]:
     """Decrypt line by line on the CPU with ``jobs`` processes (0: one per core), in input order.
     Workers load the model from ``model_dir``; an input that fits in one block is decrypted here
@@ -110,7 +112,9 @@ def decrypt_parallel(
     second = next(blocks, None)
     if jobs <= 1 or second is None:
         rest = chain.from_iterable(chain([second] if second else [], blocks))
-        yield from decrypt_stream(chain(first, rest), backend, mode, chunk, window)
+        yield from decrypt_stream(
+            chain(first, rest), backend, mode, chunk, window, key_prefix=key_prefix
+        )
         return
     import multiprocessing
 
@@ -128,7 +132,9 @@ def decrypt_parallel(
     try:
         pending: deque[tuple[list[str], Any]] = deque()
         for block in chain([first, second], blocks):
-            pending.append((block, pool.apply_async(_worker_run, (block, mode, window))))
+            pending.append(
+                (block, pool.apply_async(_worker_run, (block, mode, window, key_prefix)))
+            )
             while len(pending) > 2 * jobs:
                 yield from _collect(*pending.popleft())
         while pending:

@@ -271,6 +271,14 @@ def decrypt(
     jobs: Annotated[
         int, typer.Option(help="CPU worker processes for --file (0: one per core).", min=0)
     ] = 0,
+    key_prefix: Annotated[
+        int,
+        typer.Option(
+            help="Faster key decode: take each key from the first N letters when that is "
+            "decisive (0: read whole messages).",
+            min=0,
+        ),
+    ] = 0,
 ) -> None:
     """Decrypt Caesar ciphertext with an unknown key; case and non-letters pass through."""
     import os
@@ -300,9 +308,11 @@ def decrypt(
         if dev == "cpu" and file is not None:
             from caesar_rnn.bulk import decrypt_parallel
 
-            results = decrypt_parallel(lines, backend, model_dir, decode, jobs)
+            results = decrypt_parallel(
+                lines, backend, model_dir, decode, jobs, key_prefix=key_prefix
+            )
         else:
-            results = decrypt_stream(lines, backend, decode)
+            results = decrypt_stream(lines, backend, decode, key_prefix=key_prefix)
         for d in results:
             print(json.dumps(d.to_dict(), ensure_ascii=False) if as_json else d.plaintext)
     except CaesarRNNError as exc:

@@ -120,6 +120,8 @@ def _run_windows(backend: Backend, wins: list[list[int]], batch: int) -> list[np
 #: Tokens per forward batch: big enough for efficient matrix products, small enough that the
 #: activations of a 2x256 GRU stay around 100 MB.
 BATCH_TOKENS = 16384
+#: The confidence at which a key taken from a prefix is kept (``key_prefix``, ``--whole``).
+DECISIVE = 0.999
 # str -> model tokens, one byte each, for the common all-letters message (no Python loop).
 _CODES = bytes.maketrans((ALPHABET + ALPHABET.upper()).encode(), bytes(range(N_LETTERS)) * 2)
 
@@ -177,6 +179,12 @@ def _windowed(
 ) -> tuple[list[bytes], list[bytes], np.ndarray]:
     """(tokens per message, windows, owner message of each window)."""
     toks = [_encode(m, boundaries) for m in messages]
+    wins, owner = _cut(toks, window)
+    return toks, wins, owner
+
+
+def _cut(toks: list[bytes], window: int) -> tuple[list[bytes], np.ndarray]:
+    """(windows, owner message of each window)."""
     wins: list[bytes] = []
     owner: list[int] = []
     for i, t in enumerate(toks):
@@ -187,7 +195,22 @@ def _windowed(
             for w in _windows(t, window):  # type: ignore[arg-type]  # bytes slice like lists
                 wins.append(w)  # type: ignore[arg-type]
                 owner.append(i)
-    return toks, wins, np.asarray(owner, np.int64)
+    return wins, np.asarray(owner, np.int64)
+
+
+def _prefix_scores(
+    backend: Backend, toks: list[bytes], prefix: int, window: int, batch: int
+) -> np.ndarray:
+    """Key scores (N, 26) from each message's first ``prefix`` tokens, then again from all of
+    it for the longer messages whose prefix left the key undecided (confidence < DECISIVE)."""
+    wins, owner = _cut([t[:prefix] for t in toks], window)
+    scores = _score(backend, wins, owner, len(toks), False, batch).scores
+    _, conf = softmax_max(scores)
+    redo = [i for i, t in enumerate(toks) if len(t) > prefix and conf[i] < DECISIVE]
+    if redo:
+        wins, owner = _cut([toks[i] for i in redo], window)
+        scores[redo] = _score(backend, wins, owner, len(redo), False, batch).scores
+    return scores
 
 
 def decrypt_messages(
@@ -196,16 +219,24 @@ def decrypt_messages(
     mode: str = DEFAULT_MODE,
     window: int = WINDOW,
     batch: int = BATCH_TOKENS,
+    key_prefix: int = 0,
 ) -> list[Decryption]:
     """Decrypt each message on its own; case and non-letters are kept. ``batch``: tokens per
-    forward pass."""
+    forward pass. ``key_prefix`` > 0 (key mode): take the key from each message's first
+    ``key_prefix`` tokens when that is decisive, reading the rest only when it is not."""
     if mode not in MODES:
         raise CaesarRNNError(f"unknown decode mode {mode!r}: choose one of {', '.join(MODES)}")
-    toks, wins, owner = _windowed(messages, backend.config.boundaries, window)
-    scored = _score(backend, wins, owner, len(messages), mode == "argmax", batch)
+    if key_prefix < 0:
+        raise CaesarRNNError(f"--key-prefix must be 0 (off) or positive, got {key_prefix}")
     results = []
     if mode == "key":
-        best, conf = softmax_max(scored.scores)
+        toks = [_encode(m, backend.config.boundaries) for m in messages]
+        if key_prefix:
+            scores = _prefix_scores(backend, toks, key_prefix, window, batch)
+        else:
+            wins, owner = _cut(toks, window)
+            scores = _score(backend, wins, owner, len(messages), False, batch).scores
+        best, conf = softmax_max(scores)
         for msg, t, k, p in zip(messages, toks, best.tolist(), conf.tolist(), strict=True):
             # Tokens exist only where letters do; one key for the whole message is a table
             # lookup per character (str.translate), keeping case and non-letters.
@@ -213,6 +244,8 @@ def decrypt_messages(
                 Decryption(msg, decrypt(msg, k), k, p) if t else Decryption(msg, msg, None, 0.0)
             )
         return results
+    toks, wins, owner = _windowed(messages, backend.config.boundaries, window)
+    scored = _score(backend, wins, owner, len(messages), True, batch)
     by_msg: list[list[int]] = [[] for _ in messages]
     for j, i in enumerate(owner.tolist()):
         by_msg[i].append(j)
@@ -247,6 +280,7 @@ def decrypt_stream(
     chunk: int = 4096,
     window: int = WINDOW,
     max_chars: int = 1 << 20,
+    key_prefix: int = 0,
 ) -> Iterator[Decryption]:
     """Decrypt line by line in bounded memory: ``chunk`` lines at a time, or fewer once they
     hold ``max_chars`` characters (4096 lines of a megabyte each would be 4 GB), in input order."""
@@ -256,7 +290,7 @@ def decrypt_stream(
         buf.append(line)
         chars += len(line)
         if len(buf) >= chunk or chars >= max_chars:
-            yield from decrypt_messages(buf, backend, mode, window)
+            yield from decrypt_messages(buf, backend, mode, window, key_prefix=key_prefix)
             buf, chars = [], 0
     if buf:
-        yield from decrypt_messages(buf, backend, mode, window)
+        yield from decrypt_messages(buf, backend, mode, window, key_prefix=key_prefix)

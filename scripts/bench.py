@@ -142,13 +142,15 @@ def messages(n: int, repeat: int, tmp: Path, models: list[str]) -> None:
     )
     for model in models:
         name = Path(model).name if Path(model).name != "default" else "shipped"
-        for jobs in (1, 2):
+        for jobs, prefix in ((1, 0), (2, 0), (2, 16)):
             cmd = [*CLI, "decrypt", "--file", str(src), "--model", model, "--jobs", str(jobs)]
+            cmd += ["--key-prefix", str(prefix)]
             t, rss = timed(cmd, repeat, out)
             acc = accuracy(out, plain)
+            opt = f" --key-prefix {prefix}" if prefix else ""
             row(
                 "messages",
-                f"`decrypt --file --jobs {jobs}` ({name}), msg acc {acc:.3f}",
+                f"`decrypt --file --jobs {jobs}{opt}` ({name}), msg acc {acc:.3f}",
                 f"{n / t:,.0f} msg/s, {chars / t:,.0f} chars/s",
                 f"{chars / t / ref:.2f}x",
                 rss,

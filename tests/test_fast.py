@@ -212,3 +212,49 @@ def test_shipped_model_numpy_matches_torch() -> None:
     got = load_backend(shipped_model_dir()).logits(tokens.astype(np.uint8))
     assert np.abs(got - want).max() <= 1e-5 * np.abs(want).max() + 1e-5
     assert (got.argmax(-1) == want.argmax(-1)).all()
+
+
+class _Recording:
+    """A stand-in model: uniform outputs (never decisive), remembering each batch's length."""
+
+    class config:  # noqa: N801 - the one ModelConfig field decode reads
+        boundaries = False
+
+    def __init__(self) -> None:
+        self.lengths: list[int] = []
+
+    def logits(self, tokens: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
+        self.lengths.append(tokens.shape[1])
+        return np.zeros((*tokens.shape, 26), np.float32)
+
+
+def test_key_prefix_rereads_undecided_messages() -> None:
+    backend = _Recording()
+    msgs = ["abcdefghijkl", "abc", "abcdefgh"]
+    out = decrypt_messages(msgs, backend, "key", key_prefix=5)  # type: ignore[arg-type]
+    assert sorted(set(backend.lengths)) == [3, 5, 8, 12]  # prefixes, then the two long ones whole
+    assert [d.shift for d in out] == [0, 0, 0]
+
+
+def test_key_prefix_longer_than_messages_changes_nothing(tiny_model: str) -> None:
+    backend = load_backend(tiny_model)
+    msgs = ["khoorzruog", "Wkh txlfn eurzq ira!", "", "d"]
+    full = decrypt_messages(msgs, backend, "key")
+    assert decrypt_messages(msgs, backend, "key", key_prefix=100) == full
+
+
+def test_cli_key_prefix(tmp_path: Path) -> None:
+    plain = [
+        "The weather was cold and the roads were quiet that morning.",
+        "Please send the report to the committee before Friday.",
+    ]
+    path = tmp_path / "in.txt"
+    path.write_text("\n".join(encrypt(p, 9) for p in plain) + "\n")
+    r = runner.invoke(
+        app, ["decrypt", "-f", str(path), "--key-prefix", "16", "--model", str(shipped_model_dir())]
+    )
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.splitlines() == plain
+    assert r.stderr.startswith("using model")
+    bad = runner.invoke(app, ["decrypt", "khoor", "--key-prefix", "-3"])
+    assert bad.exit_code == 2 and bad.stdout == ""
