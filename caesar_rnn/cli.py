@@ -274,8 +274,8 @@ def decrypt(
     key_prefix: Annotated[
         int,
         typer.Option(
-            help="Faster key decode: take each key from the first N letters when that is "
-            "decisive (0: read whole messages).",
+            help="Faster key decode: take each key from the first N letters (a word gap counts "
+            "as one) when that is decisive, >= 0.999 (0: read whole messages).",
             min=0,
         ),
     ] = 0,
