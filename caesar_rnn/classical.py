@@ -7,18 +7,18 @@
 Both count their statistics from the same English source the model trains on (symspellpy's word
 and word-pair lists, ``caesar_rnn.corpus``), so comparisons with the model are fair: quadgrams
 inside each word weighted by its count, plus those that span a word boundary, from the word pairs.
-Counting takes ~1.5 s of CPU, so the log-probability tables are cached in a small .npz file under
+Counting takes ~1.5 s of CPU, so the log-probability tables are cached in a small safetensors file under
 the user's cache dir (plain arrays, no pickle, named by everything they depend on) and in memory.
 Only letters count: case, spaces and punctuation are ignored.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import json
 import os
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,7 +30,7 @@ import numpy as np
 from caesar_rnn.cipher import ALPHABET, N_LETTERS, decrypt, is_letter
 from caesar_rnn.corpus import _WORD, BIGRAM_FILE, UNIGRAM_FILE, _symspell_file
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.fileio import atomic_writer
+from caesar_rnn.fileio import atomic_write_bytes
 
 METHODS = ("chi2", "ngram")  # crack also takes "model"
 ORDER = 4  # quadgrams
@@ -130,7 +130,7 @@ def cache_path() -> Path:
     except importlib.metadata.PackageNotFoundError:
         version = "?"
     key = json.dumps([_CACHE_FORMAT, version, UNIGRAM_FILE, BIGRAM_FILE, BACKOFF, ORDER])
-    name = f"ngrams-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
+    name = f"ngrams-{hashlib.sha256(key.encode()).hexdigest()[:16]}.safetensors"
     root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(root) / "caesar-rnn" / name
 
@@ -138,26 +138,27 @@ def cache_path() -> Path:
 @lru_cache(maxsize=1)
 def _logp_tables() -> tuple[np.ndarray, ...]:
     """The log10 n-gram tables for n = 1..ORDER. Counting them takes ~1.5 s of CPU, so they are
-    kept in a cache file (plain .npz arrays, loaded without pickle; ~2 MB as float32); a missing,
+    kept in a cache file (safetensors: raw arrays, no pickle; ~2 MB as float32); a missing,
     unreadable or malformed file is recomputed, and an unwritable cache dir is skipped."""
+    from safetensors.numpy import load, save
+
     path = cache_path()
     shapes = [(N_LETTERS**n,) for n in range(1, ORDER + 1)]
     try:
-        with np.load(path, allow_pickle=False) as z:
-            tables = tuple(z[f"logp{n}"].astype(np.float64) for n in range(1, ORDER + 1))
+        z = load(path.read_bytes())
+        tables = tuple(z[f"logp{n}"].astype(np.float64) for n in range(1, ORDER + 1))
         if [t.shape for t in tables] == shapes and all(np.isfinite(t).all() for t in tables):
             return tables
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+    except Exception:  # missing, unreadable or damaged (safetensors raises its own errors)
         pass
     # Rounded as the file holds them, so the first run scores exactly like later ones.
     tables = tuple(
         _compute_logp(n).astype(np.float32).astype(np.float64) for n in range(1, ORDER + 1)
     )
-    try:
-        with atomic_writer(path, force=True, mode="wb") as f:
-            np.savez(f, **{f"logp{n}": t.astype(np.float32) for n, t in enumerate(tables, 1)})
-    except (CaesarRNNError, OSError):
-        pass  # a read-only home: compute each time
+    with contextlib.suppress(CaesarRNNError, OSError):  # a read-only home: compute each time
+        atomic_write_bytes(
+            path, save({f"logp{n}": t.astype(np.float32) for n, t in enumerate(tables, 1)})
+        )
     return tables
 
 
