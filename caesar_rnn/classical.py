@@ -4,40 +4,26 @@
   better), the method of Ciphey-like tools.
 - ``ngram``: log10-likelihood of the plaintext under a letter quadgram model (higher is better).
 
-Both count their statistics from the same English source the model trains on (symspellpy's word
-and word-pair lists, ``caesar_rnn.corpus``), so comparisons with the model are fair: quadgrams
-inside each word weighted by its count, plus those that span a word boundary, from the word pairs.
-Counting takes ~1.5 s of CPU, so the log-probability tables are cached in a small safetensors file under
-the user's cache dir (plain arrays, no pickle, named by everything they depend on) and in memory.
-Only letters count: case, spaces and punctuation are ignored.
+Both take their statistics from the same English source the model trains on (``caesar_rnn.ngrams``),
+so comparisons with the model are fair. Only letters count: case, spaces and punctuation are
+ignored. Scoring is vectorised over messages and shifts.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import importlib.metadata
-import json
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from caesar_rnn.cipher import ALPHABET, N_LETTERS, decrypt, is_letter
-from caesar_rnn.corpus import _WORD, BIGRAM_FILE, UNIGRAM_FILE, _symspell_file
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.fileio import atomic_write_bytes
+from caesar_rnn.ngrams import ORDER, letter_freqs, ngram_logp
 
 METHODS = ("chi2", "ngram")  # crack also takes "model"
-ORDER = 4  # quadgrams
-#: An unseen n-gram is scored as its back-off estimate times this (a penalty for being unseen).
-BACKOFF = 0.01
 _SHIFTS = np.arange(N_LETTERS)
-_CACHE_FORMAT = 1  # bump when the tables' meaning changes
 
 
 @dataclass
@@ -48,130 +34,6 @@ class Candidate:
 
     def to_dict(self) -> dict[str, Any]:
         return {"shift": self.shift, "score": round(self.score, 4), "plaintext": self.plaintext}
-
-
-@lru_cache(maxsize=1)
-def _sources() -> tuple[list[str], np.ndarray, list[tuple[str, str]], np.ndarray]:
-    """(words, counts, word pairs, pair counts); pair counts rescaled to the word counts' total."""
-    words, counts = [], []
-    for line in _symspell_file(UNIGRAM_FILE).splitlines():
-        parts = line.split()
-        if len(parts) == 2 and _WORD.match(parts[0]):
-            words.append(parts[0])
-            counts.append(float(parts[1]))
-    pairs, pcounts = [], []
-    for line in _symspell_file(BIGRAM_FILE).splitlines():
-        parts = line.split()
-        if len(parts) == 3 and _WORD.match(parts[0]) and _WORD.match(parts[1]):
-            pairs.append((parts[0], parts[1]))
-            pcounts.append(float(parts[2]))
-    wc, pc = np.asarray(counts), np.asarray(pcounts)
-    # The pair list comes from a ~23x larger count than the word list; every running word is
-    # followed by one boundary, so both get the same total mass.
-    pc *= wc.sum() / pc.sum()
-    return words, wc, pairs, pc
-
-
-def _windows(strings: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All n-letter windows of the strings: (codes, owner string index, start offset in it)."""
-    text = "\n".join(strings) + "\n"
-    a = np.frombuffer(text.encode("ascii"), np.uint8).astype(np.int64) - 97  # (L,)
-    sep = a < 0
-    owner = np.concatenate([[0], np.cumsum(sep)[:-1]])  # (L,)
-    starts = np.flatnonzero(np.concatenate([[True], sep[:-1]]))
-    offset = np.arange(len(a)) - starts[owner]
-    m = len(a) - n + 1
-    codes = np.zeros(m, np.int64)
-    ok = np.ones(m, bool)
-    for j in range(n):
-        c = a[j : j + m]
-        ok &= c >= 0
-        codes = codes * N_LETTERS + np.maximum(c, 0)
-    return codes[ok], owner[:m][ok], offset[:m][ok]
-
-
-@lru_cache(maxsize=ORDER)
-def ngram_counts(n: int) -> np.ndarray:
-    """Weighted counts of every letter n-gram, a flat (26**n,) array indexed base 26."""
-    words, wc, pairs, pc = _sources()
-    codes, owner, _ = _windows(words, n)
-    counts = np.bincount(codes, weights=wc[owner], minlength=N_LETTERS**n)
-    if n > 1:
-        # Only the windows that straddle the boundary: the rest are inside one word, counted above.
-        first = np.fromiter((len(w1) for w1, _ in pairs), np.int64, len(pairs))
-        codes, owner, off = _windows([w1 + w2 for w1, w2 in pairs], n)
-        span = off + n > first[owner]
-        span &= off < first[owner]
-        counts += np.bincount(codes[span], weights=pc[owner[span]], minlength=N_LETTERS**n)
-    return counts
-
-
-@lru_cache(maxsize=ORDER)
-def _compute_logp(n: int) -> np.ndarray:
-    """log10 P(n-gram), flat (26**n,), with unseen n-grams backed off to shorter ones:
-    P(abcd) ~ BACKOFF * P(abc) * P(bcd) / P(bc), a Markov estimate from (n-1)-grams."""
-    counts = ngram_counts(n)
-    logp = np.log10(np.maximum(counts, 1e-300) / counts.sum())
-    if n == 1:
-        return np.where(counts > 0, logp, np.log10(BACKOFF / counts.sum()))
-    prev = _compute_logp(n - 1)
-    head = prev.repeat(N_LETTERS)  # P(abc) for abcd
-    tail = np.tile(prev, N_LETTERS)  # P(bcd)
-    mid = np.tile(_compute_logp(n - 2), N_LETTERS).repeat(N_LETTERS) if n > 2 else 0.0
-    backed = np.log10(BACKOFF) + head + tail - mid
-    return np.where(counts > 0, logp, backed).astype(np.float64)
-
-
-def cache_path() -> Path:
-    """Where the n-gram tables are cached: under $XDG_CACHE_HOME (default ~/.cache), named by
-    everything they depend on, so a new symspellpy or a new scorer never reads a stale file."""
-    try:
-        version = importlib.metadata.version("symspellpy")
-    except importlib.metadata.PackageNotFoundError:
-        version = "?"
-    key = json.dumps([_CACHE_FORMAT, version, UNIGRAM_FILE, BIGRAM_FILE, BACKOFF, ORDER])
-    name = f"ngrams-{hashlib.sha256(key.encode()).hexdigest()[:16]}.safetensors"
-    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(root) / "caesar-rnn" / name
-
-
-@lru_cache(maxsize=1)
-def _logp_tables() -> tuple[np.ndarray, ...]:
-    """The log10 n-gram tables for n = 1..ORDER. Counting them takes ~1.5 s of CPU, so they are
-    kept in a cache file (safetensors: raw arrays, no pickle; ~2 MB as float32); a missing,
-    unreadable or malformed file is recomputed, and an unwritable cache dir is skipped."""
-    from safetensors.numpy import load, save
-
-    path = cache_path()
-    shapes = [(N_LETTERS**n,) for n in range(1, ORDER + 1)]
-    try:
-        z = load(path.read_bytes())
-        tables = tuple(z[f"logp{n}"].astype(np.float64) for n in range(1, ORDER + 1))
-        if [t.shape for t in tables] == shapes and all(np.isfinite(t).all() for t in tables):
-            return tables
-    except Exception:  # missing, unreadable or damaged (safetensors raises its own errors)
-        pass
-    # Rounded as the file holds them, so the first run scores exactly like later ones.
-    tables = tuple(
-        _compute_logp(n).astype(np.float32).astype(np.float64) for n in range(1, ORDER + 1)
-    )
-    with contextlib.suppress(CaesarRNNError, OSError):  # a read-only home: compute each time
-        atomic_write_bytes(
-            path, save({f"logp{n}": t.astype(np.float32) for n, t in enumerate(tables, 1)})
-        )
-    return tables
-
-
-def ngram_logp(n: int) -> np.ndarray:
-    """log10 P(n-gram) for n = 1..ORDER, flat (26**n,) indexed base 26 (see _compute_logp)."""
-    return _logp_tables()[n - 1]
-
-
-@lru_cache(maxsize=1)
-def letter_freqs() -> np.ndarray:
-    """English letter frequencies (26,), summing to 1, from the same source as the n-grams."""
-    f = 10.0 ** ngram_logp(1)
-    return f / f.sum()
 
 
 # Bytes -> lowercase letters, everything else (digits, punctuation, UTF-8 of non-ASCII) deleted.

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from caesar_rnn import classical
+from caesar_rnn import classical, ngrams
 from caesar_rnn.cipher import encrypt
 from caesar_rnn.errors import CaesarRNNError
 
@@ -27,7 +27,7 @@ def _own_cache_dir(
 
 
 def _forget_tables() -> None:
-    for f in (classical._logp_tables, classical.letter_freqs, classical._shift_table):
+    for f in (ngrams._logp_tables, ngrams.letter_freqs, classical._shift_table):
         f.cache_clear()
 
 
@@ -36,13 +36,13 @@ def test_table_cache_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     _forget_tables()
     try:
         want = classical.ngram_scores(["wkh zhdwkhu zdv frog"])
-        path = classical.cache_path()
+        path = ngrams.cache_path()
         assert path.parent == tmp_path / "caesar-rnn" and path.suffix == ".safetensors"
         assert path.stat().st_size < 3_000_000
         # A second process would load the file: computing is now impossible, scores unchanged.
         _forget_tables()
         with monkeypatch.context() as m:
-            m.setattr(classical, "_compute_logp", lambda n: pytest.fail("recomputed"))
+            m.setattr(ngrams, "_compute_logp", lambda n: pytest.fail("recomputed"))
             np.testing.assert_array_equal(classical.ngram_scores(["wkh zhdwkhu zdv frog"]), want)
         # A damaged file is recomputed and rewritten, never trusted.
         path.write_bytes(b"\xff" * 100)
@@ -97,15 +97,15 @@ def test_short_messages_use_shorter_ngrams() -> None:
 
 
 def test_tables_from_the_training_source() -> None:
-    freqs = classical.letter_freqs()
+    freqs = ngrams.letter_freqs()
     assert freqs.shape == (26,) and abs(freqs.sum() - 1) < 1e-9
     assert freqs.argmax() == ord("e") - 97
-    counts = classical.ngram_counts(4)
+    counts = ngrams.ngram_counts(4)
     code = lambda g: int(np.ravel_multi_index([ord(c) - 97 for c in g], (26,) * 4))  # noqa: E731
     assert counts[code("tion")] > counts[code("qzxj")]
     # "ofth" exists only across the boundary of "of the": the word pairs must add it.
     assert counts[code("ofth")] > 0
-    logp = classical.ngram_logp(4)
+    logp = ngrams.ngram_logp(4)
     assert np.isfinite(logp).all() and (logp < 0).all()
     assert logp[code("qzxj")] < logp[code("tion")]
 
