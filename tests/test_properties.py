@@ -50,7 +50,7 @@ def test_decrypt_messages_never_crashes(tiny_model: str, messages: list[str]) ->
 @FEW
 @given(ANY_TEXT)
 def test_decrypt_argument_never_crashes(tiny_model: str, text: str) -> None:
-    r = runner.invoke(app, ["decrypt", text, "--model", tiny_model])
+    r = runner.invoke(app, ["decrypt", "--model", tiny_model, "--", text])  # "--": text may be "-x"
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
     assert "Traceback" not in r.stderr
     if r.exit_code == 1:  # only text that cannot be UTF-8 is refused, with one error line
