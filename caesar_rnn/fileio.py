@@ -15,6 +15,12 @@ from typing import IO, Any
 from caesar_rnn.errors import CaesarRNNError
 
 
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, force: bool = True, mode: str = "w") -> Iterator[IO[Any]]:
     path = Path(path)
@@ -29,6 +35,8 @@ def atomic_writer(path: str | Path, force: bool = True, mode: str = "w") -> Iter
     except OSError as exc:
         raise CaesarRNNError(f"cannot write {path}: {exc.strerror}") from None
     try:
+        # mkstemp makes the file owner-only (0600); give it the permissions open() would.
+        os.fchmod(fd, 0o666 & ~_umask())
         kwargs = {"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as f:  # type: ignore[call-overload]
             yield f

@@ -87,3 +87,13 @@ def test_refuses_existing_without_force(tmp_path: Path) -> None:
     assert out.read_text() == "keep me\n"
     write_jsonl(generate(3), out, force=True)
     assert out.read_text() != "keep me\n"
+
+
+def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "d.jsonl"
+    write_jsonl(generate(3), out)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
