@@ -23,8 +23,9 @@ from caesar_rnn.infer import NumpyRNN
 
 MODES = ("key", "argmax")
 DEFAULT_MODE = "key"
-WINDOW = 64
-BATCH = 512
+#: Longest window the model reads at once: about the longest messages it was trained on
+#: (64 letters plus word boundaries), so argmax never runs far past its training lengths.
+WINDOW = 80
 _SHIFTS = np.arange(N_LETTERS)
 
 
@@ -96,25 +97,14 @@ class Decryption:
         }
 
 
-def _windows(tokens: list[int], window: int) -> list[list[int]]:
-    return [tokens[i : i + window] for i in range(0, len(tokens), window)] or [[]]
-
-
-def _run_windows(backend: Backend, wins: list[list[int]], batch: int) -> list[np.ndarray]:
-    """Log-probabilities (T_i, 26) for each window, batched by equal length (no padding)."""
-    out: list[np.ndarray] = [np.empty((0, N_LETTERS), np.float32)] * len(wins)
-    by_len: dict[int, list[int]] = {}
-    for i, w in enumerate(wins):
-        if w:
-            by_len.setdefault(len(w), []).append(i)
-    for ids in by_len.values():
-        for s in range(0, len(ids), batch):
-            chunk = ids[s : s + batch]
-            toks = np.asarray([wins[i] for i in chunk], np.int64)  # (B, T)
-            logp = log_softmax(backend.logits(toks))  # (B, T, 26)
-            for j, i in enumerate(chunk):
-                out[i] = logp[j]
-    return out
+def _windows(tokens: bytes, window: int) -> list[bytes]:
+    """Cut into near-equal windows of at most ``window`` tokens (no short leftover window,
+    which would give its letters little context)."""
+    if len(tokens) <= window:
+        return [tokens]
+    n = -(-len(tokens) // window)
+    size = -(-len(tokens) // n)
+    return [tokens[i : i + size] for i in range(0, len(tokens), size)]
 
 
 #: Tokens per forward batch: big enough for efficient matrix products, small enough that the
@@ -192,8 +182,8 @@ def _cut(toks: list[bytes], window: int) -> tuple[list[bytes], np.ndarray]:
             wins.append(t)
             owner.append(i)
         else:
-            for w in _windows(t, window):  # type: ignore[arg-type]  # bytes slice like lists
-                wins.append(w)  # type: ignore[arg-type]
+            for w in _windows(t, window):
+                wins.append(w)
                 owner.append(i)
     return wins, np.asarray(owner, np.int64)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from caesar_rnn.cipher import N_LETTERS
 from caesar_rnn.config import GATES, ModelConfig
 
 Array = np.ndarray
@@ -99,6 +100,16 @@ class _Direction:
             h = ht
 
 
+def rotate_to_a(tokens: Array) -> Array:
+    """Shift every row's letters so that its first letter is 'a' (0); boundary tokens stay.
+    tokens (B, T) -> (B, T). The same as ``model.rotate_to_a`` in torch."""
+    tokens = tokens.astype(np.int64)  # unsigned tokens would wrap below zero
+    is_letter = tokens < N_LETTERS
+    first = is_letter.argmax(axis=1)  # (B,) first letter's position
+    rot = tokens[np.arange(len(tokens)), first] % N_LETTERS  # (B,)
+    return np.where(is_letter, (tokens - rot[:, None]) % N_LETTERS, tokens)
+
+
 class NumpyRNN:
     def __init__(self, config: ModelConfig, weights: dict[str, Array]) -> None:
         self.config = config
@@ -118,6 +129,8 @@ class NumpyRNN:
         they never influence valid positions, in either direction."""
         cfg = self.config
         B, T = tokens.shape
+        if cfg.canonical:
+            tokens = rotate_to_a(tokens)
         if not cfg.recurrent:
             x = np.eye(cfg.input_size, dtype=np.float32)[tokens]  # (B, T, V) one-hot
             for layer in range(cfg.layers):
