@@ -114,6 +114,13 @@ def train(
         bool | None,
         typer.Option(help="Feed word boundaries as a 27th symbol (default: if the data has any)."),
     ] = None,
+    canonical: Annotated[
+        bool | None,
+        typer.Option(
+            help="Rotate each message to start at 'a' (a rotation-invariant model; default: on "
+            "when the data uses several keys, off for fixed-key data)."
+        ),
+    ] = None,
     dropout: Annotated[float, typer.Option(help="Dropout between recurrent layers.")] = 0.0,
     epochs: Annotated[int, typer.Option(help="Passes over the training pairs.")] = 5,
     steps: Annotated[
@@ -175,7 +182,9 @@ def train(
             out = Path(ckpt.training.get("out", out))
             metrics = resume_training(ckpt, device, threads, checkpoint_every)
         else:
-            model_cfg = ModelConfig(arch, hidden, layers, bidirectional, bool(boundaries), dropout)
+            model_cfg = ModelConfig(
+                arch, hidden, layers, bidirectional, bool(boundaries), dropout, bool(canonical)
+            )
             cfg = TrainConfig(
                 data=str(data),
                 out=str(out),
@@ -192,9 +201,9 @@ def train(
                 bf16=bf16,
                 compile=compile_model,
                 checkpoint_every=checkpoint_every,
+                auto_boundaries=boundaries is None,
+                auto_canonical=canonical is None,
             )
-            if boundaries is False:
-                model_cfg.boundaries = False
             metrics = run_training(model_cfg, cfg)
     except TrainingInterrupted as exc:  # a checkpoint was saved: say where, exit 128 + signal
         info(str(exc))

@@ -70,6 +70,10 @@ class TrainConfig:
     bf16: bool = False  # bf16 autocast for the forward pass (CUDA only)
     compile: bool = False  # torch.compile the training module
     checkpoint_every: int = 0  # steps between resumable checkpoints in OUT/checkpoint (0: none)
+    #: Turn on ModelConfig.boundaries when the data has word boundaries.
+    auto_boundaries: bool = True
+    #: Turn on ModelConfig.canonical when the data uses several keys (not for --tbptt).
+    auto_canonical: bool = False
     progress: bool = True
 
 
@@ -127,7 +131,7 @@ def validate(
 
 def _split(n: int, fraction: float, max_val: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     order = np.random.default_rng(seed).permutation(n)
-    n_val = 0 if n < 20 else min(max_val, max(1, int(n * fraction)))
+    n_val = 0 if n < 20 or fraction <= 0 else min(max_val, max(1, int(n * fraction)))
     return order[n_val:], order[:n_val]
 
 
@@ -220,10 +224,14 @@ def _train(
         torch.set_num_threads(cfg.threads)
     set_seed(cfg.seed)
     pairs = read_pairs(cfg.data)
-    if has_boundaries(pairs.plaintexts) and not model_cfg.boundaries:
+    if cfg.auto_boundaries and not model_cfg.boundaries and has_boundaries(pairs.plaintexts):
         if ctx.is_main:
             print("note: data has word boundaries; the model will see them", file=sys.stderr)
         model_cfg.boundaries = True
+    if cfg.auto_canonical and not cfg.tbptt and len(set(pairs.shifts)) > 1:
+        if ctx.is_main and not model_cfg.canonical:
+            print("note: data uses several keys; the model reads canonical input", file=sys.stderr)
+        model_cfg.canonical = True
     train_idx, val_idx = _split(len(pairs), cfg.val_fraction, cfg.max_val, cfg.seed)
     train_data = TokenData(pairs, model_cfg.boundaries, train_idx)
     val_data = TokenData(pairs, model_cfg.boundaries, val_idx)

@@ -122,3 +122,47 @@ def test_decrypt_directory_as_file(tmp_path: Path, tiny_model: str) -> None:
     r = runner.invoke(app, ["decrypt", "--file", str(tmp_path), "--model", tiny_model])
     assert r.exit_code == 1
     assert "is a directory" in r.stderr
+
+
+def _train_cli(tmp_path: Path, data_args: list[str], train_args: list[str]) -> dict[str, object]:
+    data, model = tmp_path / "d.jsonl", tmp_path / "m"
+    r = runner.invoke(app, ["gen-data", "-o", str(data), "--count", "200", *data_args])
+    assert r.exit_code == 0, r.stderr
+    r = runner.invoke(
+        app,
+        [
+            "train",
+            "--data",
+            str(data),
+            "--out",
+            str(model),
+            "--hidden",
+            "8",
+            "--layers",
+            "1",
+            "--steps",
+            "2",
+            "--device",
+            "cpu",
+            *train_args,
+        ],
+    )
+    assert r.exit_code == 0, r.stderr
+    return json.loads((model / "config.json").read_text())["model"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("data_args", "train_args", "boundaries", "canonical"),
+    [
+        ([], [], False, True),  # random keys: canonical on; letters: no boundaries
+        (["--shift", "3"], [], False, False),  # one key: canonical would throw it away
+        (["--style", "natural"], [], True, True),
+        (["--style", "natural"], ["--no-boundaries", "--no-canonical"], False, False),
+        (["--shift", "3"], ["--canonical", "--boundaries"], True, True),
+    ],
+)
+def test_train_input_options(
+    tmp_path: Path, data_args: list[str], train_args: list[str], boundaries: bool, canonical: bool
+) -> None:
+    cfg = _train_cli(tmp_path, data_args, train_args)
+    assert (cfg["boundaries"], cfg["canonical"]) == (boundaries, canonical)
