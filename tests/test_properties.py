@@ -56,7 +56,8 @@ def test_decrypt_argument_never_crashes(tiny_model: str, text: str) -> None:
     if r.exit_code == 1:  # only text that cannot be UTF-8 is refused, with one error line
         assert r.stdout == "" and "is not valid UTF-8" in r.stderr
     else:
-        assert r.exit_code == 0 and _same_shape(text, r.stdout[:-1])
+        # Raw bytes: click's Result.stdout turns "\r\n" into "\n".
+        assert r.exit_code == 0 and _same_shape(text, r.stdout_bytes.decode()[:-1])
 
 
 @FEW
