@@ -32,6 +32,7 @@ from caesar_rnn.decode import (
     Decryption,
     decrypt_messages,
     decrypt_stream,
+    line_blocks,
     load_backend,
 )
 from caesar_rnn.errors import CaesarRNNError
@@ -74,20 +75,6 @@ def _worker_run(
     return [(d.plaintext, d.shift, d.confidence) for d in out]
 
 
-def _blocks(lines: Iterator[str], chunk: int, max_chars: int) -> Iterator[list[str]]:
-    """Blocks of ``chunk`` lines, or fewer once they hold ``max_chars`` characters."""
-    buf: list[str] = []
-    chars = 0
-    for line in lines:
-        buf.append(line)
-        chars += len(line)
-        if len(buf) >= chunk or chars >= max_chars:
-            yield buf
-            buf, chars = [], 0
-    if buf:
-        yield buf
-
-
 def decrypt_parallel(
     lines: Iterable[str],
     backend: Backend,
@@ -107,7 +94,7 @@ def decrypt_parallel(
     jobs = jobs or default_jobs()
     chunk = chunk or CHUNK
     it = iter(lines)
-    blocks = _blocks(it, chunk, max_chars)
+    blocks = line_blocks(it, chunk, max_chars)
     first = next(blocks, [])
     second = next(blocks, None)
     if jobs <= 1 or second is None:

@@ -274,13 +274,19 @@ def decrypt_stream(
 ) -> Iterator[Decryption]:
     """Decrypt line by line in bounded memory: ``chunk`` lines at a time, or fewer once they
     hold ``max_chars`` characters (4096 lines of a megabyte each would be 4 GB), in input order."""
+    for block in line_blocks(lines, chunk, max_chars):
+        yield from decrypt_messages(block, backend, mode, window, key_prefix=key_prefix)
+
+
+def line_blocks(lines: Iterable[str], chunk: int, max_chars: int) -> Iterator[list[str]]:
+    """Blocks of ``chunk`` lines, or fewer once they hold ``max_chars`` characters."""
     buf: list[str] = []
     chars = 0
     for line in lines:
         buf.append(line)
         chars += len(line)
         if len(buf) >= chunk or chars >= max_chars:
-            yield from decrypt_messages(buf, backend, mode, window, key_prefix=key_prefix)
+            yield buf
             buf, chars = [], 0
     if buf:
-        yield from decrypt_messages(buf, backend, mode, window, key_prefix=key_prefix)
+        yield buf
