@@ -242,13 +242,6 @@ def print_metrics(metrics: dict[str, Any]) -> None:
     Console(highlight=False).print(table)
 
 
-def _read_lines(path: Path) -> Iterator[str]:
-    """Lines of a file (or stdin for '-'), checked for UTF-8 text first (textio.py)."""
-    from caesar_rnn.textio import read_lines
-
-    return read_lines(path)
-
-
 @app.command()
 def decrypt(
     text: Annotated[str | None, typer.Argument(help="Ciphertext (or use --file).")] = None,
@@ -299,7 +292,7 @@ def decrypt(
     from caesar_rnn.checkpoint import resolve_model_dir
     from caesar_rnn.decode import decrypt_stream, load_backend
     from caesar_rnn.devices import resolve_device
-    from caesar_rnn.textio import check_text, quiet_broken_pipe
+    from caesar_rnn.textio import check_text, quiet_broken_pipe, read_lines
 
     try:
         if (text is None) == (file is None):
@@ -313,7 +306,7 @@ def decrypt(
         if whole:
             _decrypt_whole(text, file, backend)
             return
-        lines: Iterator[str] = iter([check_text(text)]) if text is not None else _read_lines(file)  # type: ignore[arg-type]
+        lines: Iterator[str] = iter([check_text(text)]) if text is not None else read_lines(file)  # type: ignore[arg-type]
         if dev == "cpu" and file is not None:
             from caesar_rnn.bulk import decrypt_parallel
 
@@ -339,6 +332,7 @@ def _decrypt_whole(text: str | None, file: Path | None, backend: Any) -> None:
     import io
 
     from caesar_rnn.bulk import decrypt_whole
+    from caesar_rnn.textio import open_binary
 
     if text is not None:
         src: Any = io.BytesIO((text + "\n").encode("utf-8", errors="surrogateescape"))
@@ -346,12 +340,7 @@ def _decrypt_whole(text: str | None, file: Path | None, backend: Any) -> None:
         src = sys.stdin.buffer
     else:
         assert file is not None
-        if file.is_dir():
-            raise CaesarRNNError(f"{file} is a directory, not a file")
-        try:
-            src = file.open("rb")
-        except OSError as exc:
-            raise CaesarRNNError(f"cannot read {file}: {exc.strerror}") from None
+        src = open_binary(file)
     sys.stdout.flush()
     with src:
         r = decrypt_whole(src, sys.stdout.buffer, backend)
@@ -395,7 +384,7 @@ def crack(
     # matrix product stalls whenever one of its threads is descheduled.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from caesar_rnn.classical import METHODS, crack_stream
-    from caesar_rnn.textio import check_text, quiet_broken_pipe
+    from caesar_rnn.textio import check_text, quiet_broken_pipe, read_lines
 
     try:
         if (text is None) == (file is None):
@@ -413,7 +402,7 @@ def crack(
             model_dir = resolve_model_dir(model)
             backend = load_backend(model_dir, resolve_device(device))
             info(f"using model {model_dir}")
-        lines: Iterator[str] = iter([check_text(text)]) if text is not None else _read_lines(file)  # type: ignore[arg-type]
+        lines: Iterator[str] = iter([check_text(text)]) if text is not None else read_lines(file)  # type: ignore[arg-type]
         for msg, cands in crack_stream(lines, method, min(top, 26), backend):
             if as_json:
                 ranked = [{"rank": i, **c.to_dict()} for i, c in enumerate(cands, 1)]

@@ -64,6 +64,16 @@ def _decode_lines(stream: BinaryIO, name: str) -> Iterator[str]:
         yield raw.decode("utf-8").rstrip("\n").rstrip("\r")
 
 
+def open_binary(path: Path) -> BinaryIO:
+    """``path`` opened for reading bytes; a directory or an unreadable file is a clear error."""
+    if path.is_dir():
+        raise CaesarRNNError(f"{path} is a directory, not a file")
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise CaesarRNNError(f"cannot read {path}: {exc.strerror}") from None
+
+
 def read_lines(path: str | Path) -> Iterator[str]:
     """Lines of a file (or stdin for '-') without their line ends, checked as described above.
     Errors come before the first line for a regular file, on the bad line for a pipe."""
@@ -71,13 +81,7 @@ def read_lines(path: str | Path) -> Iterator[str]:
         yield from _decode_lines(sys.stdin.buffer, "stdin")
         return
     path = Path(path)
-    if path.is_dir():
-        raise CaesarRNNError(f"{path} is a directory, not a file")
-    try:
-        f = path.open("rb")
-    except OSError as exc:
-        raise CaesarRNNError(f"cannot read {path}: {exc.strerror}") from None
-    with f:
+    with open_binary(path) as f:
         try:
             if stat.S_ISREG(os.fstat(f.fileno()).st_mode):
                 validate_file(f, str(path))
