@@ -1,9 +1,12 @@
 """English text sources for training data: the packaged default and the user's own files.
 
-The default source ships inside a PyPI package, so nothing is downloaded at run time: symspellpy's
-word-pair (bigram) and word frequency lists, counted from Google Books. A weighted random walk over
-the word pairs gives word sequences that read locally like English prose ("of the same time as
-the"), which teaches a model far more about English than isolated words do (docs/data.md).
+The default source ships inside PyPI packages, so nothing is downloaded at run time: symspellpy's
+word-pair (bigram) counts from Google Books, and wordfreq's English word frequencies (Wikipedia,
+subtitles, news, books, the web). A weighted random walk over the word pairs gives word sequences
+that read locally like English prose ("of the same time as the"), which teaches a model far more
+about English than isolated words do; it restarts from a word drawn by its wordfreq frequency,
+which brings in what a spelling dictionary leaves out and real prose is full of: names ("Holmes",
+"Lucie"), titles ("Mr"), contractions ("don't") (docs/data.md).
 """
 
 from __future__ import annotations
@@ -21,8 +24,12 @@ from pathlib import Path
 from caesar_rnn.errors import CaesarRNNError
 
 _WORD = re.compile(r"^[a-z]+$")
+#: A wordfreq entry the chain may use: letters, with at most one inner apostrophe ("don't").
+_ENTRY = re.compile(r"^[a-z]+(?:'[a-z]+)?$")
 BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
+#: wordfreq's largest English list (~320k entries): rare words and names keep their real share.
+WORDFREQ_LIST = "large"
 
 
 def _symspell_file(name: str) -> str:
@@ -35,12 +42,39 @@ def _symspell_file(name: str) -> str:
         ) from exc
 
 
+def word_frequencies() -> list[tuple[str, float]]:
+    """English words and their frequencies (summing to 1), most frequent first: half from
+    symspellpy's Google Books word counts (a spelling dictionary: book English, no names), half from
+    wordfreq (many sources: names, titles, contractions). Entries are letters with at most one
+    inner apostrophe."""
+    try:
+        import wordfreq
+    except ModuleNotFoundError as exc:
+        raise CaesarRNNError(
+            "the default English source needs the wordfreq package; "
+            "install it with `pip install wordfreq` or pass --corpus FILE"
+        ) from exc
+    books: dict[str, float] = {}
+    for line in _symspell_file(UNIGRAM_FILE).splitlines():
+        parts = line.split()
+        if len(parts) == 2 and _WORD.match(parts[0]):
+            books[parts[0]] = float(parts[1])
+    web = {
+        w: f for w, f in wordfreq.get_frequency_dict("en", WORDFREQ_LIST).items() if _ENTRY.match(w)
+    }
+    b_total, w_total = sum(books.values()), sum(web.values())
+    mixed = {w: 0.5 * f / w_total for w, f in web.items()}
+    for w, c in books.items():
+        mixed[w] = mixed.get(w, 0.0) + 0.5 * c / b_total
+    return sorted(mixed.items(), key=lambda wf: (-wf[1], wf[0]))
+
+
 @dataclass
 class WordChain:
     """A first-order Markov chain over words, weighted by word-pair counts."""
 
     words: list[str]
-    cum_counts: list[int]  # cumulative unigram counts, for restarts
+    cum_counts: list[float]  # cumulative word frequencies, for restarts
     successors: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)
     restart: float = 0.1  # chance of jumping to a fresh word, so walks don't loop on "of the"
 
@@ -51,7 +85,7 @@ class WordChain:
     def walk(self, rng: random.Random, n_letters: int) -> list[str]:
         """Words (lowercase) whose letters add up to at least ``n_letters``."""
         out = [self.start(rng)]
-        total = len(out[0])
+        total = _n_letters(out[0])
         while total < n_letters:
             nxt = self.successors.get(out[-1])
             if nxt is None or rng.random() < self.restart:
@@ -60,20 +94,19 @@ class WordChain:
                 succ, cum = nxt
                 w = succ[bisect.bisect_right(cum, rng.random() * cum[-1])]
             out.append(w)
-            total += len(w)
+            total += _n_letters(w)
         return out
+
+
+def _n_letters(word: str) -> int:
+    return len(word) - word.count("'")
 
 
 @lru_cache(maxsize=1)
 def default_chain() -> WordChain:
-    """The packaged English source (symspellpy's Google Books word and word-pair counts)."""
-    uni_words: list[str] = []
-    uni_counts: list[int] = []
-    for line in _symspell_file(UNIGRAM_FILE).splitlines():
-        parts = line.split()
-        if len(parts) == 2 and _WORD.match(parts[0]):
-            uni_words.append(parts[0])
-            uni_counts.append(int(parts[1]))
+    """The packaged English source: ``word_frequencies`` for restarts, symspellpy's Google Books
+    word-pair counts for the next word."""
+    uni_words, uni_freqs = zip(*word_frequencies(), strict=True)
     pairs: dict[str, tuple[list[str], list[int]]] = {}
     for line in _symspell_file(BIGRAM_FILE).splitlines():
         parts = line.split()
@@ -83,7 +116,7 @@ def default_chain() -> WordChain:
         succ.append(parts[1])
         counts.append(int(parts[2]))
     successors = {w: (s, list(itertools.accumulate(c))) for w, (s, c) in pairs.items()}
-    return WordChain(uni_words, list(itertools.accumulate(uni_counts)), successors)
+    return WordChain(list(uni_words), list(itertools.accumulate(uni_freqs)), successors)
 
 
 def dress(words: Sequence[str], rng: random.Random) -> str:
@@ -91,7 +124,7 @@ def dress(words: Sequence[str], rng: random.Random) -> str:
     out = []
     cap = True
     for i, w in enumerate(words):
-        if cap or w == "i":
+        if cap or w == "i" or w.startswith("i'"):
             w = w[:1].upper() + w[1:]
         cap = False
         if i < len(words) - 1:

@@ -1,6 +1,7 @@
 """English letter n-gram statistics for the classical crackers, counted from the same source the
-model trains on (symspellpy's word and word-pair lists, ``caesar_rnn.corpus``): the n-grams inside
-each word weighted by its count, plus those that span a word boundary, from the word pairs.
+model trains on (``caesar_rnn.corpus``: word frequencies from symspellpy and wordfreq, word pairs
+from symspellpy): the n-grams inside each word weighted by its frequency, plus those that span a
+word boundary, from the word pairs.
 
 Counting takes ~1.5 s of CPU, so the log-probability tables are cached in a small safetensors file
 under the user's cache dir (raw arrays, no pickle, named by everything they depend on) and in
@@ -21,25 +22,22 @@ from pathlib import Path
 import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS
-from caesar_rnn.corpus import _WORD, BIGRAM_FILE, UNIGRAM_FILE, _symspell_file
+from caesar_rnn.corpus import _WORD, BIGRAM_FILE, WORDFREQ_LIST, _symspell_file, word_frequencies
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.fileio import atomic_write_bytes
 
 ORDER = 4  # quadgrams
 #: An unseen n-gram is scored as its back-off estimate times this (a penalty for being unseen).
 BACKOFF = 0.01
-_CACHE_FORMAT = 1  # bump when the tables' meaning changes
+_CACHE_FORMAT = 2  # bump when the tables' meaning changes
 
 
 @lru_cache(maxsize=1)
 def _sources() -> tuple[list[str], np.ndarray, list[tuple[str, str]], np.ndarray]:
     """(words, counts, word pairs, pair counts); pair counts rescaled to the word counts' total."""
-    words, counts = [], []
-    for line in _symspell_file(UNIGRAM_FILE).splitlines():
-        parts = line.split()
-        if len(parts) == 2 and _WORD.match(parts[0]):
-            words.append(parts[0])
-            counts.append(float(parts[1]))
+    freqs = word_frequencies()
+    words = [w.replace("'", "") for w, _ in freqs]  # "don't" reads as "dont" once deciphered
+    counts = [f for _, f in freqs]
     pairs, pcounts = [], []
     for line in _symspell_file(BIGRAM_FILE).splitlines():
         parts = line.split()
@@ -47,8 +45,8 @@ def _sources() -> tuple[list[str], np.ndarray, list[tuple[str, str]], np.ndarray
             pairs.append((parts[0], parts[1]))
             pcounts.append(float(parts[2]))
     wc, pc = np.asarray(counts), np.asarray(pcounts)
-    # The pair list comes from a ~23x larger count than the word list; every running word is
-    # followed by one boundary, so both get the same total mass.
+    # Frequencies and pair counts are on different scales; every running word is followed by one
+    # boundary, so both get the same total mass.
     pc *= wc.sum() / pc.sum()
     return words, wc, pairs, pc
 
@@ -106,11 +104,13 @@ def _compute_logp(n: int) -> np.ndarray:
 def cache_path() -> Path:
     """Where the n-gram tables are cached: under $XDG_CACHE_HOME (default ~/.cache), named by
     everything they depend on, so a new symspellpy or a new scorer never reads a stale file."""
-    try:
-        version = importlib.metadata.version("symspellpy")
-    except importlib.metadata.PackageNotFoundError:
-        version = "?"
-    key = json.dumps([_CACHE_FORMAT, version, UNIGRAM_FILE, BIGRAM_FILE, BACKOFF, ORDER])
+    versions = []
+    for package in ("symspellpy", "wordfreq"):
+        try:
+            versions.append(importlib.metadata.version(package))
+        except importlib.metadata.PackageNotFoundError:
+            versions.append("?")
+    key = json.dumps([_CACHE_FORMAT, versions, WORDFREQ_LIST, BIGRAM_FILE, BACKOFF, ORDER])
     name = f"ngrams-{hashlib.sha256(key.encode()).hexdigest()[:16]}.safetensors"
     root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(root) / "caesar-rnn" / name

@@ -115,8 +115,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"```bash\n{cmd}\n```",
         "",
         f"- Model: {describe_model(model_dir)}",
-        "- Texts (none of them is in the training data, which comes from symspellpy's word and "
-        "word-pair counts): " + "; ".join(sources) + ".",
+        "- Texts (none of them is in the training data, which is a walk over word-pair counts "
+        "and word frequencies, docs/data.md): " + "; ".join(sources) + ".",
         f"- {args.per_bucket} messages per text, length bucket and style ({n_msgs} per solver in "
         "all), cut at word starts with exactly n letters; `letters`: a-z only, `natural`: the "
         "text as written (case, spaces, punctuation). Each message has a random key; every "

@@ -97,3 +97,20 @@ def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_default_source_has_what_real_prose_has() -> None:
+    """Names, titles and contractions: a spelling dictionary lacks them, running text is full of
+    them. Contractions keep their apostrophe in the natural style, lose it in the letters style."""
+    import random
+
+    from caesar_rnn.corpus import default_chain, dress
+
+    chain = default_chain()
+    vocab = set(chain.words)
+    assert {"mr", "holmes", "lucie", "don't", "i'm", "the"} <= vocab
+    natural = [r["plaintext"] for r in generate(2000, 20, 40, style="natural", seed=3)]
+    assert sum("'" in str(p) for p in natural) > 20
+    letters = [r["plaintext"] for r in generate(2000, 20, 40, style="letters", seed=3)]
+    assert all(str(p).isalpha() and len(str(p)) >= 20 for p in letters)
+    assert dress(["i'm", "sure", "i'd", "go"], random.Random(0)).split()[2].startswith("I'd")
