@@ -1,12 +1,12 @@
 """English text sources for training data: the packaged default and the user's own files.
 
 The default source ships inside PyPI packages, so nothing is downloaded at run time: symspellpy's
-word-pair (bigram) counts from Google Books, and wordfreq's English word frequencies (Wikipedia,
-subtitles, news, books, the web). A weighted random walk over the word pairs gives word sequences
-that read locally like English prose ("of the same time as the"), which teaches a model far more
-about English than isolated words do; it restarts from a word drawn by its wordfreq frequency,
-which brings in what a spelling dictionary leaves out and real prose is full of: names ("Holmes",
-"Lucie"), titles ("Mr"), contractions ("don't") (docs/data.md).
+word-pair (bigram) and word counts from Google Books, and wordfreq's English word frequencies
+(Wikipedia, subtitles, news, books, the web). A weighted random walk over the word pairs gives word
+sequences that read locally like English prose ("of the same time as the"), which teaches a model
+far more about English than isolated words do. It restarts from a word drawn half by the Google
+Books counts, half by wordfreq's, which brings in what a spelling dictionary leaves out and real
+prose is full of: names ("Holmes", "Lucie"), titles ("Mr"), contractions ("don't") (docs/data.md).
 """
 
 from __future__ import annotations
