@@ -42,11 +42,12 @@ def _symspell_file(name: str) -> str:
         ) from exc
 
 
+@lru_cache(maxsize=1)
 def word_frequencies() -> list[tuple[str, float]]:
     """English words and their frequencies (summing to 1), most frequent first: half from
     symspellpy's Google Books word counts (a spelling dictionary: book English, no names), half from
     wordfreq (many sources: names, titles, contractions). Entries are letters with at most one
-    inner apostrophe."""
+    inner apostrophe. Cached: the training chain and the n-gram tables both read it."""
     try:
         import wordfreq
     except ModuleNotFoundError as exc:
