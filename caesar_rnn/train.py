@@ -70,6 +70,8 @@ class TrainConfig:
     bf16: bool = False  # bf16 autocast for the forward pass (CUDA only)
     compile: bool = False  # torch.compile the training module
     checkpoint_every: int = 0  # steps between resumable checkpoints in OUT/checkpoint (0: none)
+    #: Weight of a message-level loss on the key decode's 26 scores (0: per-letter loss alone).
+    key_loss: float = 0.0
     #: Turn on ModelConfig.boundaries when the data has word boundaries.
     auto_boundaries: bool = True
     #: Turn on ModelConfig.canonical when the data uses several keys (not for --tbptt).
@@ -81,6 +83,22 @@ def set_seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
+
+
+def key_decode_loss(
+    logits: torch.Tensor, cipher: torch.Tensor, target: torch.Tensor
+) -> torch.Tensor:
+    """Cross-entropy of the true key under the key decode's scores: score(k) sums, over the letter
+    positions, the log-probability of the letter that key k makes of the cipher letter. The
+    per-letter loss trains each position alone; this one trains what `--decode key` compares."""
+    logp = F.log_softmax(logits.float(), dim=-1)  # (B, T, 26)
+    is_letter = target != IGNORE  # (B, T)
+    keys = torch.arange(N_LETTERS, device=cipher.device)
+    idx = (cipher.clamp(max=N_LETTERS - 1).unsqueeze(-1) - keys) % N_LETTERS  # (B, T, 26)
+    scores = (logp.gather(-1, idx) * is_letter.unsqueeze(-1)).sum(1)  # (B, 26)
+    first = is_letter.to(torch.uint8).argmax(1, keepdim=True)  # (B, 1) a letter position
+    true_key = (cipher.gather(1, first) - target.gather(1, first)).squeeze(1) % N_LETTERS  # (B,)
+    return F.cross_entropy(scores, true_key)
 
 
 def bucket_of(n: int) -> int:
@@ -300,6 +318,8 @@ def _train(
                         target.reshape(-1),
                         ignore_index=IGNORE,
                     )
+                    if cfg.key_loss:
+                        loss = loss + cfg.key_loss * key_decode_loss(logits, cipher, target)
                 if not torch.isfinite(loss):
                     raise CaesarRNNError(
                         f"loss became {loss.item()} at step {step}; {saver.kept_message()}; "

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
+import shutil
 import sys
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.datagen import generate, write_jsonl
+from caesar_rnn.fileio import atomic_writer
 from caesar_rnn.train import TrainConfig, train
 
 # (style, min letters, max letters, share of pairs): short messages are the hard ones, so they
@@ -25,16 +30,45 @@ MIX = [
     ("letters", 4, 64, 0.20),
     ("natural", 4, 64, 0.20),
 ]
+#: Pairs are made in shards of this many, each from its own seeds, so that shards can be made in
+#: parallel and a run with more pairs extends a run with fewer (shard s of seed 0 uses seeds
+#: 100 s + i for the i-th MIX part; shard 0 is the 1 M pairs of the earlier recipe).
+SHARD = 1_000_000
+
+
+def make_shard(path: str, n: int, shard: int, seed: int) -> int:
+    base = seed * 10_000 + shard * 100
+    parts = [
+        generate(int(n * share), lo, hi, style=style, seed=base + i)
+        for i, (style, lo, hi, share) in enumerate(MIX)
+    ]
+    return write_jsonl(itertools.chain(*parts), path, force=True)
+
+
+def make_pairs(path: str, pairs: int, seed: int) -> int:
+    """``pairs`` pairs of the MIX in ``path`` (atomically), shards made side by side."""
+    sizes = [min(SHARD, pairs - start) for start in range(0, pairs, SHARD)]
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=Path(path).parent) as tmp:
+        names = [str(Path(tmp) / f"shard{s}.jsonl") for s in range(len(sizes))]
+        workers = max(1, min(len(sizes), os.cpu_count() or 1))
+        with ProcessPoolExecutor(workers) as pool:
+            n = sum(pool.map(make_shard, names, sizes, range(len(sizes)), [seed] * len(sizes)))
+        with atomic_writer(path, force=True) as out:
+            for name in names:
+                with open(name, encoding="utf-8") as f:
+                    shutil.copyfileobj(f, out)
+    return n
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="caesar_rnn/models/default")
     ap.add_argument("--data", default="runs/model-data.jsonl", help="where the pairs go")
-    ap.add_argument("--pairs", type=int, default=1_000_000)
-    ap.add_argument("--steps", type=int, default=14_000)
-    ap.add_argument("--batch-size", type=int, default=128)
-    ap.add_argument("--hidden", type=int, default=256)
+    ap.add_argument("--pairs", type=int, default=4_000_000)
+    ap.add_argument("--steps", type=int, default=16_000)
+    ap.add_argument("--batch-size", type=int, default=384)
+    ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--arch", default="gru")
     ap.add_argument(
@@ -44,6 +78,9 @@ def main() -> None:
         help="rotate each message to start at 'a' (a rotation-invariant model)",
     )
     ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument(
+        "--key-loss", type=float, default=0.0, help="weight of the message-level key-decode loss"
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--device", default="auto")
     ap.add_argument("--threads", type=int, default=None)
@@ -54,12 +91,7 @@ def main() -> None:
 
     t0 = time.perf_counter()
     if not (args.reuse_data and Path(args.data).exists()):
-        parts = [
-            generate(int(args.pairs * share), lo, hi, style=style, seed=args.seed * 100 + i)
-            for i, (style, lo, hi, share) in enumerate(MIX)
-        ]
-        Path(args.data).parent.mkdir(parents=True, exist_ok=True)
-        n = write_jsonl(itertools.chain(*parts), args.data, force=True)
+        n = make_pairs(args.data, args.pairs, args.seed)
         print(f"generated {n:,} pairs in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     if args.data_only:
         return
@@ -74,6 +106,7 @@ def main() -> None:
         batch_size=args.batch_size,
         lr=args.lr,
         reshift=True,
+        key_loss=args.key_loss,
         val_fraction=0.01,
         device=args.device,
         seed=args.seed,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import torch
 
-from caesar_rnn.checkpoint import load_torch_model, shipped_model_dir
+from caesar_rnn.checkpoint import load_meta, load_torch_model, shipped_model_dir
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.datagen import generate, write_jsonl
 from caesar_rnn.dataset import TokenData, read_pairs
@@ -77,6 +77,7 @@ def main() -> None:
                     f"{setting}, {name}: char {o['char_acc']:.3f}, exact argmax "
                     f"{o['msg_acc_argmax']:.3f}, exact key {o['msg_acc_key']:.3f}"
                 )
+    shipped = load_meta(shipped_model_dir()).model
     lines = [
         "# Per-character FC network vs GRU (sheet Q5a)",
         "",
@@ -87,8 +88,9 @@ def main() -> None:
         f"{args.hidden} units per direction ({models['gru'].n_params():,} parameters). "
         f"{args.steps} steps of {args.batch_size} messages of 4-32 letters "
         f"({seconds.get('mlp', 0):.0f} s and {seconds.get('gru', 0):.0f} s for the last setting "
-        "on 2 shared CPU cores). `shipped gru`: the packaged model (2 layers, bidirectional, "
-        "256 units, trained on unknown keys; docs/model.md), the same for both settings. "
+        f"on 2 CPU cores). `shipped gru`: the packaged model ({shipped.layers} layers, "
+        f"{'bidirectional, ' if shipped.bidirectional else ''}{shipped.hidden} units, trained on "
+        "unknown keys; docs/model.md), the same for both settings. "
         f"Scored on {args.held_out} held-out pairs per setting. Cells: exact-message accuracy "
         "with the argmax decode / the key decode (one shift per message).",
         "",

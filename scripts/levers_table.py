@@ -3,6 +3,8 @@
 prints one Markdown row per variant (exact-message accuracy, key and argmax decode, per length).
 
     python scripts/levers_table.py runs/explore/{base,b256,h384,l3,lstm,canon,canon_b256}.eval.json
+
+An argument NAME=FILE,FILE... pools several eval files (say two held-out sets) into one row.
 """
 
 from __future__ import annotations
@@ -14,17 +16,21 @@ from pathlib import Path
 
 
 def main() -> None:
-    files = [Path(p) for p in sys.argv[1:]]
     lengths: list[int] = []
     table: dict[str, dict[tuple[str, int], float]] = {}
-    for f in files:
-        rows = json.loads(f.read_text())
+    counts: set[int] = set()
+    for arg in sys.argv[1:]:
+        name, _, paths = arg.rpartition("=")
+        files = [Path(p) for p in paths.split(",")]
+        name = name or files[0].name.removesuffix(".eval.json")
         cells: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
-        for r in rows:  # pool the two styles, weighted by messages
-            cells[(r["solver"], r["letters"])].append((r["messages"], r["exact"]))
-        name = f.name.removesuffix(".eval.json")
+        for f in files:
+            for r in json.loads(f.read_text()):  # pool styles and files, weighted by messages
+                cells[(r["solver"], r["letters"])].append((r["messages"], r["exact"]))
         table[name] = {k: sum(n * a for n, a in v) / sum(n for n, _ in v) for k, v in cells.items()}
+        counts |= {sum(n for n, _ in v) for v in cells.values()}
         lengths = sorted({n for _, n in cells})
+    print(f"messages per cell: {', '.join(map(str, sorted(counts)))}")
     for solver in ("key", "argmax"):
         print(f"\nexact-message accuracy, {solver} decode (%, both styles pooled)\n")
         print("| variant | " + " | ".join(str(n) for n in lengths) + " |")

@@ -114,3 +114,29 @@ def test_default_source_has_what_real_prose_has() -> None:
     letters = [r["plaintext"] for r in generate(2000, 20, 40, style="letters", seed=3)]
     assert all(str(p).isalpha() and len(str(p)) >= 20 for p in letters)
     assert dress(["i'm", "sure", "i'd", "go"], random.Random(0)).split()[2].startswith("I'd")
+
+
+def test_make_model_pairs_are_the_same_made_in_parallel_or_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make model` makes its pairs in shards side by side: the file must not depend on how many
+    workers made it, and a larger run extends a smaller one (shard s keeps its seeds)."""
+    monkeypatch.syspath_prepend(str(Path(__file__).parent.parent / "scripts"))
+    import build_model as bm  # importable by name, as the worker processes need
+
+    monkeypatch.setattr(bm, "SHARD", 100)
+    assert bm.make_pairs(str(tmp_path / "par.jsonl"), 250, seed=0) == 250
+    parts = [tmp_path / f"s{s}.jsonl" for s in range(3)]
+    for s, (p, n) in enumerate(zip(parts, (100, 100, 50), strict=True)):
+        bm.make_shard(str(p), n, s, 0)
+    whole = "".join(p.read_text(encoding="utf-8") for p in parts)
+    assert (tmp_path / "par.jsonl").read_text(encoding="utf-8") == whole
+    assert bm.make_pairs(str(tmp_path / "small.jsonl"), 100, seed=0) == 100
+    assert whole.startswith((tmp_path / "small.jsonl").read_text(encoding="utf-8"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "par.jsonl",
+        "s0.jsonl",
+        "s1.jsonl",
+        "s2.jsonl",
+        "small.jsonl",
+    ]  # no shard files left behind

@@ -136,3 +136,25 @@ def test_rotate_to_a_unsigned_tokens() -> None:
 
     toks = np.array([[3, 1, 26, 0]], np.uint8)
     assert rotate_to_a(toks).tolist() == [[0, 24, 26, 23]]
+
+
+def test_key_decode_loss_is_cross_entropy_of_the_key_decode_scores() -> None:
+    """The training loss on keys scores the 26 shifts exactly as `--decode key` does."""
+    from caesar_rnn.dataset import IGNORE, encipher_tokens, targets_of
+    from caesar_rnn.decode import key_scores
+    from caesar_rnn.train import key_decode_loss
+
+    rng = np.random.default_rng(0)
+    plain = rng.integers(0, 27, size=(5, 9))  # letters and boundaries (26)
+    plain[:, 0] = rng.integers(0, 26, size=5)  # every message has a letter
+    keys = rng.integers(0, 26, size=5)
+    cipher, target = encipher_tokens(plain, keys), targets_of(plain)
+    logits = torch.from_numpy(rng.normal(size=(5, 9, 26)) * 3)
+    logp = torch.log_softmax(logits, -1).numpy()
+    scores = key_scores(logp, cipher, (target != IGNORE).astype(float))  # (5, 26)
+    expected = -np.mean(scores[np.arange(5), keys] - np.log(np.exp(scores).sum(-1)))
+    got = key_decode_loss(logits, torch.from_numpy(cipher), torch.from_numpy(target))
+    assert got.item() == pytest.approx(expected, rel=1e-5)
+    # logits that spell the plaintext make the true key win by a wide margin
+    perfect = torch.nn.functional.one_hot(torch.from_numpy(plain % 26), 26).double() * 20
+    assert key_decode_loss(perfect, torch.from_numpy(cipher), torch.from_numpy(target)) < 1e-6
