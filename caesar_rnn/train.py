@@ -258,6 +258,8 @@ def _train(
     net = ctx.wrap(model)  # DDP under torchrun; `model` stays the bare module for eval and saving
     if cfg.tbptt and (ctx.enabled or cfg.compile or cfg.bf16):
         raise CaesarRNNError("--tbptt runs in one process, uncompiled, in float32")
+    if cfg.tbptt and cfg.key_loss:
+        raise CaesarRNNError("the key-decode loss needs whole messages: not with --tbptt")
     if cfg.compile:
         net = torch.compile(net)  # type: ignore[assignment]
     if ctx.rank > 0:

@@ -158,3 +158,14 @@ def test_key_decode_loss_is_cross_entropy_of_the_key_decode_scores() -> None:
     # logits that spell the plaintext make the true key win by a wide margin
     perfect = torch.nn.functional.one_hot(torch.from_numpy(plain % 26), 26).double() * 20
     assert key_decode_loss(perfect, torch.from_numpy(cipher), torch.from_numpy(target)) < 1e-6
+
+
+def test_key_decode_loss_is_refused_with_tbptt(tmp_path: Path) -> None:
+    from caesar_rnn.datagen import generate, write_jsonl
+    from caesar_rnn.train import TrainConfig, train
+
+    data = tmp_path / "pairs.jsonl"
+    write_jsonl(generate(40, 6, 12, shift=3, seed=0), data)
+    cfg = TrainConfig(data=str(data), out=str(tmp_path / "m"), steps=2, tbptt=4, key_loss=1.0)
+    with pytest.raises(CaesarRNNError, match="not with --tbptt"):
+        train(ModelConfig("gru", 8, 1, False, False), cfg)
