@@ -104,18 +104,27 @@ def _n_letters(word: str) -> int:
 
 
 @lru_cache(maxsize=1)
+def word_pairs() -> list[tuple[str, str, int]]:
+    """symspellpy's Google Books word pairs of letters only, with their counts, in file order.
+    Cached: the training chain and the n-gram tables both read it."""
+    out = []
+    for line in _symspell_file(BIGRAM_FILE).splitlines():
+        parts = line.split()
+        if len(parts) == 3 and _WORD.match(parts[0]) and _WORD.match(parts[1]):
+            out.append((parts[0], parts[1], int(parts[2])))
+    return out
+
+
+@lru_cache(maxsize=1)
 def default_chain() -> WordChain:
     """The packaged English source: ``word_frequencies`` for restarts, symspellpy's Google Books
     word-pair counts for the next word."""
     uni_words, uni_freqs = zip(*word_frequencies(), strict=True)
     pairs: dict[str, tuple[list[str], list[int]]] = {}
-    for line in _symspell_file(BIGRAM_FILE).splitlines():
-        parts = line.split()
-        if len(parts) != 3 or not (_WORD.match(parts[0]) and _WORD.match(parts[1])):
-            continue
-        succ, counts = pairs.setdefault(parts[0], ([], []))
-        succ.append(parts[1])
-        counts.append(int(parts[2]))
+    for first, second, count in word_pairs():
+        succ, counts = pairs.setdefault(first, ([], []))
+        succ.append(second)
+        counts.append(count)
     successors = {w: (s, list(itertools.accumulate(c))) for w, (s, c) in pairs.items()}
     return WordChain(list(uni_words), list(itertools.accumulate(uni_freqs)), successors)
 

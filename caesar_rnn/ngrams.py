@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS
-from caesar_rnn.corpus import _WORD, BIGRAM_FILE, WORDFREQ_LIST, _symspell_file, word_frequencies
+from caesar_rnn.corpus import BIGRAM_FILE, WORDFREQ_LIST, word_frequencies, word_pairs
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.fileio import atomic_write_bytes
 
@@ -38,13 +38,9 @@ def _sources() -> tuple[list[str], np.ndarray, list[tuple[str, str]], np.ndarray
     freqs = word_frequencies()
     words = [w.replace("'", "") for w, _ in freqs]  # "don't" reads as "dont" once deciphered
     counts = [f for _, f in freqs]
-    pairs, pcounts = [], []
-    for line in _symspell_file(BIGRAM_FILE).splitlines():
-        parts = line.split()
-        if len(parts) == 3 and _WORD.match(parts[0]) and _WORD.match(parts[1]):
-            pairs.append((parts[0], parts[1]))
-            pcounts.append(float(parts[2]))
-    wc, pc = np.asarray(counts), np.asarray(pcounts)
+    both = word_pairs()
+    pairs = [(a, b) for a, b, _ in both]
+    wc, pc = np.asarray(counts), np.asarray([c for _, _, c in both], dtype=float)
     # Frequencies and pair counts are on different scales; every running word is followed by one
     # boundary, so both get the same total mass.
     pc *= wc.sum() / pc.sum()

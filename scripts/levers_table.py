@@ -4,7 +4,8 @@ prints one Markdown row per variant (exact-message accuracy, key and argmax deco
 
     python scripts/levers_table.py runs/explore/{base,b256,h384,l3,lstm,canon,canon_b256}.eval.json
 
-An argument NAME=FILE,FILE... pools several eval files (say two held-out sets) into one row.
+An argument NAME=FILE,FILE... pools several eval files (say two held-out sets) into one row. The
+last column counts the messages of 4-16 letters that the decode got wrong.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 def main() -> None:
     lengths: list[int] = []
     table: dict[str, dict[tuple[str, int], float]] = {}
+    misses: dict[str, dict[str, int]] = {}  # per variant and solver, at 4-16 letters
     counts: set[int] = set()
     for arg in sys.argv[1:]:
         name, _, paths = arg.rpartition("=")
@@ -29,17 +31,21 @@ def main() -> None:
                 cells[(r["solver"], r["letters"])].append((r["messages"], r["exact"]))
         table[name] = {k: sum(n * a for n, a in v) / sum(n for n, _ in v) for k, v in cells.items()}
         counts |= {sum(n for n, _ in v) for v in cells.values()}
+        misses[name] = defaultdict(int)
+        for (solver, letters), v in cells.items():
+            if letters <= 16:
+                misses[name][solver] += sum(round(n * (1 - a)) for n, a in v)
         lengths = sorted({n for _, n in cells})
     print(f"messages per cell: {', '.join(map(str, sorted(counts)))}")
     for solver in ("key", "argmax"):
         print(f"\nexact-message accuracy, {solver} decode (%, both styles pooled)\n")
-        print("| variant | " + " | ".join(str(n) for n in lengths) + " |")
-        print("|---|" + "---:|" * len(lengths))
+        print("| variant | " + " | ".join(str(n) for n in lengths) + " | misses at 4-16 |")
+        print("|---|" + "---:|" * (len(lengths) + 1))
         for name, cells_ in table.items():
             print(
                 f"| {name} | "
                 + " | ".join(f"{100 * cells_[(solver, n)]:.1f}" for n in lengths)
-                + " |"
+                + f" | {misses[name][solver]} |"
             )
 
 
