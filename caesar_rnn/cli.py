@@ -146,7 +146,12 @@ def train(
         ),
     ] = None,
     bf16: Annotated[
-        bool, typer.Option("--bf16", help="bf16 autocast for the forward pass (CUDA only).")
+        bool,
+        typer.Option(
+            "--bf16",
+            help="bf16 autocast for the forward pass (CUDA, or a CPU with native bf16: "
+            "AVX512-BF16 or AMX).",
+        ),
     ] = False,
     compile_model: Annotated[
         bool, typer.Option("--compile", help="torch.compile the model (pays off on long runs).")

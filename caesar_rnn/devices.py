@@ -38,3 +38,11 @@ def resolve_device(spec: str) -> str:
         f"--device {spec}: CUDA is not available here (torch {torch.__version__}); "
         "use --device cpu or --device auto"
     )
+
+
+def cpu_has_bf16() -> bool:
+    """Whether this CPU computes bf16 natively (AVX512-BF16 or AMX), where bf16 autocast pays
+    off; elsewhere torch emulates it and training gets slower, not faster."""
+    import torch
+
+    return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())

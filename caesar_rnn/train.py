@@ -28,7 +28,7 @@ from caesar_rnn.cipher import N_LETTERS
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.dataset import IGNORE, TokenData, has_boundaries, read_pairs
 from caesar_rnn.decode import key_scores, log_softmax
-from caesar_rnn.devices import resolve_device
+from caesar_rnn.devices import cpu_has_bf16, resolve_device
 from caesar_rnn.distributed import DistContext, session, steps_per_rank
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.model import CaesarRNN
@@ -67,7 +67,8 @@ class TrainConfig:
     threads: int | None = None
     #: Truncated BPTT: backpropagate through chunks of this many steps (unidirectional only).
     tbptt: int | None = None
-    bf16: bool = False  # bf16 autocast for the forward pass (CUDA only)
+    #: bf16 autocast for the forward pass (CUDA, or a CPU with native bf16 such as AVX512-BF16/AMX)
+    bf16: bool = False
     compile: bool = False  # torch.compile the training module
     checkpoint_every: int = 0  # steps between resumable checkpoints in OUT/checkpoint (0: none)
     #: Weight of a message-level loss on the key decode's 26 scores (0: per-letter loss alone).
@@ -197,8 +198,11 @@ def train(
         raise CaesarRNNError(f"--val-fraction must be in [0, 1), got {cfg.val_fraction}")
     check_tbptt(model_cfg, cfg.tbptt)
     device = resolve_device(cfg.device)
-    if cfg.bf16 and not device.startswith("cuda"):
-        raise CaesarRNNError("--bf16 needs a CUDA device; on the CPU train in float32")
+    if cfg.bf16 and not device.startswith("cuda") and not cpu_has_bf16():
+        raise CaesarRNNError(
+            "--bf16 needs a CUDA device or a CPU with native bf16 (AVX512-BF16 or AMX); "
+            "train in float32 here"
+        )
     # Under torchrun this joins the process group (one rank per process); alone it changes nothing.
     with session(device) as ctx:
         return _train(model_cfg, cfg, ctx, checkpoint, on_step)
@@ -299,6 +303,7 @@ def _train(
     )
     step, tokens, messages, start = pos.step, pos.tokens, 0, time.perf_counter() - pos.seconds
     ema_loss, ema_acc, first_loss = pos.ema_loss, pos.ema_acc, None
+    autocast = torch.autocast(torch.device(device).type, torch.bfloat16)
     model.train()
     with stop_signals() as signals:  # Ctrl-C / SIGTERM: finish the step, save, stop
         while step < total:
@@ -313,7 +318,7 @@ def _train(
                     opt.zero_grad(set_to_none=True)
                     loss, logits = tbptt_backward(model, cipher, target, cfg.tbptt)
                 else:
-                    with torch.autocast("cuda", torch.bfloat16) if cfg.bf16 else nullcontext():
+                    with autocast if cfg.bf16 else nullcontext():
                         logits = net(cipher)  # (B, T, 26)
                     loss = F.cross_entropy(
                         logits.float().reshape(-1, N_LETTERS),

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.datagen import generate, write_jsonl
+from caesar_rnn.devices import cpu_has_bf16, resolve_device
 from caesar_rnn.fileio import atomic_writer
 from caesar_rnn.train import TrainConfig, train
 
@@ -65,8 +66,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="caesar_rnn/models/default")
     ap.add_argument("--data", default="runs/model-data.jsonl", help="where the pairs go")
-    ap.add_argument("--pairs", type=int, default=4_000_000)
-    ap.add_argument("--steps", type=int, default=16_000)
+    ap.add_argument("--pairs", type=int, default=6_000_000)
+    ap.add_argument("--steps", type=int, default=20_500)
     ap.add_argument("--batch-size", type=int, default=384)
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--layers", type=int, default=2)
@@ -80,6 +81,13 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument(
         "--key-loss", type=float, default=0.0, help="weight of the message-level key-decode loss"
+    )
+    ap.add_argument(
+        "--bf16",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="bf16 autocast for the forward pass; default: on where it is native (CUDA, or a CPU "
+        "with AVX512-BF16 or AMX), else float32",
     )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--device", default="auto")
@@ -96,6 +104,14 @@ def main() -> None:
     if args.data_only:
         return
 
+    bf16 = args.bf16
+    if bf16 is None:
+        bf16 = resolve_device(args.device) != "cpu" or cpu_has_bf16()
+        if not bf16:
+            print(
+                "note: this CPU has no native bf16; training in float32 (about 1.4x longer)",
+                file=sys.stderr,
+            )
     model_cfg = ModelConfig(
         args.arch, args.hidden, args.layers, True, True, canonical=args.canonical
     )
@@ -107,6 +123,7 @@ def main() -> None:
         lr=args.lr,
         reshift=True,
         key_loss=args.key_loss,
+        bf16=bf16,
         val_fraction=0.01,
         device=args.device,
         seed=args.seed,

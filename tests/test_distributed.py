@@ -59,11 +59,15 @@ def test_alone_nothing_is_distributed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not is_main_process()
 
 
-def test_bf16_on_cpu_is_a_clear_error(tmp_path: Path) -> None:
+def test_bf16_on_a_cpu_without_native_bf16_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from caesar_rnn import train as train_mod
     from caesar_rnn.config import ModelConfig
     from caesar_rnn.train import TrainConfig, train
 
-    with pytest.raises(CaesarRNNError, match="--bf16 needs a CUDA device"):
+    monkeypatch.setattr(train_mod, "cpu_has_bf16", lambda: False)
+    with pytest.raises(CaesarRNNError, match="--bf16 needs a CUDA device or a CPU with native"):
         train(ModelConfig("gru", 8, 1, False), TrainConfig(device="cpu", bf16=True))
 
 
@@ -163,6 +167,47 @@ def test_torchrun_sigterm_on_one_rank_then_resume(pairs: Path, tmp_path: Path) -
     assert not (cut / "checkpoint").exists()  # finished: the checkpoint is cleared
     weights = [(d / "model.safetensors").read_bytes() for d in (full, cut)]
     assert weights[0] == weights[1]
+
+
+def test_bf16_autocast_runs_the_cpu_training_forward_in_bf16(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import math
+
+    import numpy as np
+    import torch
+
+    from caesar_rnn import train as train_mod
+    from caesar_rnn.checkpoint import load_meta, load_weights
+    from caesar_rnn.config import ModelConfig
+    from caesar_rnn.datagen import generate, write_jsonl
+    from caesar_rnn.devices import cpu_has_bf16
+    from caesar_rnn.train import TrainConfig, train
+
+    if not cpu_has_bf16():
+        pytest.skip("this CPU has no native bf16")
+    seen: list[torch.dtype] = []
+
+    class Spy(train_mod.CaesarRNN):
+        def forward(
+            self, tokens: torch.Tensor, lengths: torch.Tensor | None = None
+        ) -> torch.Tensor:
+            out = super().forward(tokens, lengths)
+            if self.training:
+                seen.append(out.dtype)
+            return out
+
+    monkeypatch.setattr(train_mod, "CaesarRNN", Spy)
+    data = tmp_path / "pairs.jsonl"
+    write_jsonl(generate(400, 4, 12, shift=3, seed=1), data)
+    cfg = TrainConfig(str(data), str(tmp_path / "m"), steps=12, batch_size=32, progress=False)
+    cfg.device, cfg.bf16 = "cpu", True
+    metrics = train(ModelConfig("gru", 16, 1, True), cfg)
+    assert len(seen) == 12 and set(seen) == {torch.bfloat16}
+    assert math.isfinite(metrics["train"]["final_loss"])
+    meta = load_meta(tmp_path / "m")
+    assert meta.training["bf16"] is True
+    assert all(w.dtype == np.float32 for w in load_weights(tmp_path / "m", meta.model).values())
 
 
 @pytest.mark.gpu
