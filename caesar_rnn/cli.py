@@ -72,6 +72,13 @@ def gen_data(
             help="Cut passages from these text files (repeatable); default: packaged English."
         ),
     ] = None,
+    mid_word: Annotated[
+        float,
+        typer.Option(
+            help="Share of messages (0-1) that start inside a word, as windows cut from running "
+            "text at a random letter do; 0: every message starts at a word start."
+        ),
+    ] = 0.0,
     seed: Annotated[int, typer.Option(help="Random seed: same options and seed, same file.")] = 0,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
@@ -80,7 +87,7 @@ def gen_data(
     from caesar_rnn.fileio import Interrupted, interruptible
 
     try:
-        records = generate(count, min_len, max_len, shift, style, corpus or [], seed)
+        records = generate(count, min_len, max_len, shift, style, corpus or [], seed, mid_word)
         first = next(records)  # surfaces option and corpus errors before the file is touched
 
         def all_records() -> Iterator[dict[str, object]]:
@@ -475,6 +482,10 @@ def eval_cmd(
     styles: Annotated[str, typer.Option(help="letters, natural or both (--corpus).")] = (
         "letters,natural"
     ),
+    mid_word: Annotated[
+        float,
+        typer.Option(help="Share of --corpus messages (0-1) that start inside a word."),
+    ] = 0.0,
     seed: Annotated[int, typer.Option(help="Random seed for messages and keys.")] = 0,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
@@ -507,6 +518,8 @@ def eval_cmd(
                 raise CaesarRNNError(f"unknown style {s!r}: choose letters or natural")
         if per_bucket < 1:
             raise CaesarRNNError(f"--per-bucket must be positive, got {per_bucket}")
+        if not 0.0 <= mid_word <= 1.0:
+            raise CaesarRNNError(f"--mid-word must be in [0, 1], got {mid_word}")
         if data is not None:
             msgs = ev.load_messages(data, lengths)
             source = str(data)
@@ -514,7 +527,7 @@ def eval_cmd(
             from caesar_rnn.corpus import TextCorpus
 
             text = TextCorpus.from_files(corpus or [])
-            msgs = ev.sample_messages(text, per_bucket, lengths, style_list, seed)
+            msgs = ev.sample_messages(text, per_bucket, lengths, style_list, seed, mid_word)
             source = ", ".join(p.name for p in corpus or [])
         model_dir = None
         if any(n in ("key", "argmax", "hybrid") for n in names):

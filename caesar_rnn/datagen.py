@@ -4,6 +4,9 @@ Two styles:
 - ``letters``: lowercase a-z, no spaces, exactly n letters (the design sheet's ``khoorzruog``);
 - ``natural``: case, spaces and punctuation kept, whole words, n letters give or take a word.
 
+``mid_word``: the share of messages that start inside their first word instead of at its start
+(1 to 8 of its letters dropped), as a window cut from running text at a random letter does.
+
 Same options and seed -> byte-identical output.
 """
 
@@ -33,14 +36,41 @@ def _trim_letters(text: str, n: int) -> str:
     return text
 
 
+#: Most letters dropped from the first word of a message that starts mid-word.
+MAX_CUT = 8
+
+
+def _start_mid_word(words: list[str], rng: random.Random) -> list[str]:
+    """Drop 1..MAX_CUT letters (and what precedes them) from the first word, keeping >= 1."""
+    first = words[0]
+    pos = [i for i, ch in enumerate(first) if is_letter(ch)]
+    if len(pos) < 2:
+        return words
+    j = rng.randint(1, min(MAX_CUT, len(pos) - 1))
+    return [first[pos[j] :], *words[1:]]
+
+
 def make_plaintext(
-    rng: random.Random, n: int, style: str, max_len: int, corpus: TextCorpus | None
+    rng: random.Random,
+    n: int,
+    style: str,
+    max_len: int,
+    corpus: TextCorpus | None,
+    mid_word: float = 0.0,
 ) -> str:
+    # No draw at all when mid_word is 0: the output of earlier versions stays byte-identical.
+    cut = mid_word > 0 and rng.random() < mid_word
+    extra = MAX_CUT if cut else 0  # letters the cut may take, so that n are left
     if corpus is None:
-        words = default_chain().walk(rng, n)
+        words = default_chain().walk(rng, n + extra)
+        if cut:
+            words = _start_mid_word(words, rng)
         text = dress(words, rng) if style == "natural" else "".join(words)
     else:
-        text = " ".join(corpus.passage(rng, n))
+        words = corpus.passage(rng, n + extra)
+        if cut:
+            words = _start_mid_word(words, rng)
+        text = " ".join(words)
     if style == "letters":
         return letters_of(text)[:n]
     # Natural: whole words, unless that overshoots max_len letters.
@@ -50,7 +80,9 @@ def make_plaintext(
     return text
 
 
-def validate(count: int, min_len: int, max_len: int, style: str, shift: int | None) -> None:
+def validate(
+    count: int, min_len: int, max_len: int, style: str, shift: int | None, mid_word: float = 0.0
+) -> None:
     if count <= 0:
         raise CaesarRNNError(f"--count must be positive, got {count}")
     if min_len < 1:
@@ -61,6 +93,8 @@ def validate(count: int, min_len: int, max_len: int, style: str, shift: int | No
         raise CaesarRNNError(f"unknown style {style!r}: choose one of {', '.join(STYLES)}")
     if shift is not None and not 0 <= shift < N_LETTERS:
         raise CaesarRNNError(f"--shift must be in 0..25, got {shift}")
+    if not 0.0 <= mid_word <= 1.0:
+        raise CaesarRNNError(f"--mid-word must be in [0, 1], got {mid_word}")
 
 
 def generate(
@@ -71,14 +105,15 @@ def generate(
     style: str = "letters",
     corpus_files: Sequence[str | Path] = (),
     seed: int = 0,
+    mid_word: float = 0.0,
 ) -> Iterator[dict[str, object]]:
     """Yield ``count`` records ``{"ciphertext", "plaintext", "shift"}``; lengths are letters."""
-    validate(count, min_len, max_len, style, shift)
+    validate(count, min_len, max_len, style, shift, mid_word)
     corpus = TextCorpus.from_files(corpus_files) if corpus_files else None
     rng = random.Random(seed)
     for _ in range(count):
         n = rng.randint(min_len, max_len)
-        plain = make_plaintext(rng, n, style, max_len, corpus)
+        plain = make_plaintext(rng, n, style, max_len, corpus, mid_word)
         k = rng.randrange(N_LETTERS) if shift is None else shift
         yield {"ciphertext": encrypt(plain, k), "plaintext": plain, "shift": k}
 

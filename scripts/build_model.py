@@ -23,25 +23,27 @@ from caesar_rnn.devices import cpu_has_bf16, resolve_device
 from caesar_rnn.fileio import atomic_writer
 from caesar_rnn.train import TrainConfig, train
 
-# (style, min letters, max letters, share of pairs): short messages are the hard ones, so they
-# get most of the pairs; long ones keep argmax decoding sound on longer text.
+# (style, min letters, max letters, share of pairs, share starting mid-word): short messages are
+# the hard ones, so they get most of the pairs; long ones keep argmax decoding sound on longer
+# text. Letter windows cut from running text mostly start inside a word, so half the letters-style
+# pairs do; natural text is mostly given from a word start, but not always.
 MIX = [
-    ("letters", 4, 16, 0.30),
-    ("natural", 4, 16, 0.30),
-    ("letters", 4, 64, 0.20),
-    ("natural", 4, 64, 0.20),
+    ("letters", 4, 16, 0.30, 0.5),
+    ("natural", 4, 16, 0.30, 0.3),
+    ("letters", 4, 64, 0.20, 0.5),
+    ("natural", 4, 64, 0.20, 0.3),
 ]
 #: Pairs are made in shards of this many, each from its own seeds, so that shards can be made in
 #: parallel and a run with more pairs extends a run with fewer (shard s of seed 0 uses seeds
-#: 100 s + i for the i-th MIX part; shard 0 is the 1 M pairs of the earlier recipe).
+#: 100 s + i for the i-th MIX part).
 SHARD = 1_000_000
 
 
 def make_shard(path: str, n: int, shard: int, seed: int) -> int:
     base = seed * 10_000 + shard * 100
     parts = [
-        generate(int(n * share), lo, hi, style=style, seed=base + i)
-        for i, (style, lo, hi, share) in enumerate(MIX)
+        generate(int(n * share), lo, hi, style=style, seed=base + i, mid_word=mid)
+        for i, (style, lo, hi, share, mid) in enumerate(MIX)
     ]
     return write_jsonl(itertools.chain(*parts), path, force=True)
 

@@ -24,11 +24,18 @@ def main() -> None:
     ap.add_argument("--per-bucket", type=int, default=200)
     ap.add_argument("--buckets", default=",".join(map(str, BUCKETS)))
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--mid-word", type=float, default=0.0, help="share of messages starting inside a word"
+    )
     ap.add_argument("--json", dest="json_out", default=None)
     args = ap.parse_args()
     buckets = [int(b) for b in args.buckets.split(",")]
     msgs = sample_messages(
-        TextCorpus.from_files(args.corpus), args.per_bucket, buckets, seed=args.seed
+        TextCorpus.from_files(args.corpus),
+        args.per_bucket,
+        buckets,
+        seed=args.seed,
+        mid_word=args.mid_word,
     )
     solvers = {m: model_solver(args.model, m) for m in ("key", "argmax")}
     rows = evaluate(msgs, solvers)

@@ -233,3 +233,45 @@ def test_accuracy_report_script(tmp_path: Path) -> None:
     assert "| letters | 16 | 6 |" in text  # pooled: 3 messages from each of the two texts
     assert "## Exact-message accuracy (%): `b.txt`" in text
     assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_sample_messages_mid_word(tmp_path: Path) -> None:
+    """--mid-word: the share of evaluation messages that start inside a word; 0 keeps the
+    messages of earlier reports (no extra random draws)."""
+    from caesar_rnn.cipher import letters_of
+    from caesar_rnn.corpus import TextCorpus
+    from caesar_rnn.evaluate import sample_messages
+
+    (tmp_path / "prose.txt").write_text(PROSE)
+    corpus = TextCorpus.from_files([tmp_path / "prose.txt"])
+    stream = "".join(letters_of(t).lower() for t in corpus.tokens)  # the corpus's letters
+    starts = set(corpus.cum_letters)  # where each word's letters begin in the stream
+
+    def at_word_start(letters: str) -> bool:
+        i = stream.find(letters)
+        while i >= 0 and i not in starts:
+            i = stream.find(letters, i + 1)
+        return i >= 0
+
+    styles = ("letters", "natural")
+    default = sample_messages(corpus, 60, (6, 10), styles, seed=2)
+    assert default == sample_messages(corpus, 60, (6, 10), styles, 2, 0.0)
+    for share, lo, hi in ((0.0, 1.0, 1.0), (0.5, 0.3, 0.7), (1.0, 0.0, 0.1)):
+        msgs = sample_messages(corpus, 60, (6, 10), styles, 2, share)
+        assert len(msgs) == 240
+        assert all(len(letters_of(m.plaintext)) == m.n for m in msgs)
+        share_at_start = sum(at_word_start(letters_of(m.plaintext).lower()) for m in msgs) / 240
+        assert lo <= share_at_start <= hi
+
+
+def test_eval_mid_word_option(tmp_path: Path) -> None:
+    corpus = tmp_path / "prose.txt"
+    corpus.write_text(PROSE)
+    args = ["eval", "--corpus", str(corpus), "--solvers", "ngram", "--per-bucket", "3", "--json"]
+    r = runner.invoke(app, [*args, "--mid-word", "0.5"])
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["messages"] > 0
+    r = runner.invoke(app, [*args, "--mid-word", "2"])
+    assert r.exit_code == 1
+    assert "--mid-word must be in [0, 1]" in r.stderr
+    assert r.stdout == ""

@@ -36,6 +36,46 @@ def test_format_and_lengths(style: str) -> None:
         assert any(str(r["plaintext"])[0].isupper() for r in recs)
 
 
+def _word_start_share(recs: list[dict[str, object]], vocab: set[str]) -> float:
+    """How many plaintexts begin with a whole word of ``vocab`` (a word start), as a share."""
+    starts = 0
+    for r in recs:
+        first = str(r["plaintext"]).split()[0].strip(",.!").lower()
+        starts += first in vocab
+    return starts / len(recs)
+
+
+def test_mid_word_starts(tmp_path: Path) -> None:
+    src = tmp_path / "my.txt"
+    src.write_text("Alpha betagamma, delta! Epsilon zetaeta theta iota kappa lambdamu.\n" * 20)
+    vocab = {w.strip(",.!").lower() for w in src.read_text().split()}
+    for style in ("letters", "natural"):
+        kw = {"style": style, "corpus_files": [src], "seed": 4}
+        never = list(generate(400, 4, 12, **kw))  # type: ignore[arg-type]
+        half = list(generate(400, 4, 12, mid_word=0.5, **kw))  # type: ignore[arg-type]
+        always = list(generate(400, 4, 12, mid_word=1.0, **kw))  # type: ignore[arg-type]
+        if style == "letters":  # no spaces: the text starts with a word, or is a word's prefix
+            for recs in (never, half, always):
+                for r in recs:
+                    n = len(str(r["plaintext"]))
+                    assert 4 <= n <= 12 and str(r["plaintext"]).isalpha()
+            starts = [
+                sum(
+                    any(p.startswith(w) or w.startswith(p) for w in vocab)
+                    for p in (str(r["plaintext"]) for r in recs)
+                )
+                / 400
+                for recs in (never, half, always)
+            ]
+        else:
+            starts = [_word_start_share(recs, vocab) for recs in (never, half, always)]
+        assert starts[0] == 1.0  # the default: every message starts at a word start
+        assert 0.35 < starts[1] < 0.65
+        assert starts[2] < 0.15  # a cut can still land on a word (e.g. "betagamma" -> "gamma")
+        for r in always:
+            assert encrypt(r["plaintext"], r["shift"]) == r["ciphertext"]  # type: ignore[arg-type]
+
+
 def test_fixed_key() -> None:
     assert {r["shift"] for r in generate(100, 4, 10, shift=3, seed=0)} == {3}
 
@@ -57,6 +97,7 @@ def test_user_corpus(tmp_path: Path) -> None:
         ({"count": 5, "min_len": 10, "max_len": 4}, "--min-len"),
         ({"count": 5, "style": "poetry"}, "unknown style"),
         ({"count": 5, "shift": 26}, "--shift"),
+        ({"count": 5, "mid_word": 1.5}, "--mid-word"),
     ],
 )
 def test_bad_options(kwargs: dict[str, object], message: str) -> None:
