@@ -45,4 +45,7 @@ def cpu_has_bf16() -> bool:
     off; elsewhere torch emulates it and training gets slower, not faster."""
     import torch
 
-    return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # a private op: absent from some builds
+        return False
