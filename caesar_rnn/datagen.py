@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from caesar_rnn.cipher import N_LETTERS, encrypt, is_letter, letters_of
@@ -50,6 +50,21 @@ def _start_mid_word(words: list[str], rng: random.Random) -> list[str]:
     return [first[pos[j] :], *words[1:]]
 
 
+def draw_words(
+    source: Callable[[random.Random, int], list[str]],
+    rng: random.Random,
+    n: int,
+    mid_word: float = 0.0,
+) -> list[str]:
+    """Words from ``source(rng, letters)`` holding at least n letters; with probability
+    ``mid_word`` the first word loses 1..MAX_CUT letters. No draw at all when mid_word is 0, so
+    data and evaluation messages of earlier versions stay byte-identical."""
+    cut = mid_word > 0 and rng.random() < mid_word
+    if not cut:
+        return source(rng, n)
+    return _start_mid_word(source(rng, n + MAX_CUT), rng)  # MAX_CUT more: n stay after the cut
+
+
 def make_plaintext(
     rng: random.Random,
     n: int,
@@ -58,19 +73,11 @@ def make_plaintext(
     corpus: TextCorpus | None,
     mid_word: float = 0.0,
 ) -> str:
-    # No draw at all when mid_word is 0: the output of earlier versions stays byte-identical.
-    cut = mid_word > 0 and rng.random() < mid_word
-    extra = MAX_CUT if cut else 0  # letters the cut may take, so that n are left
     if corpus is None:
-        words = default_chain().walk(rng, n + extra)
-        if cut:
-            words = _start_mid_word(words, rng)
+        words = draw_words(default_chain().walk, rng, n, mid_word)
         text = dress(words, rng) if style == "natural" else "".join(words)
     else:
-        words = corpus.passage(rng, n + extra)
-        if cut:
-            words = _start_mid_word(words, rng)
-        text = " ".join(words)
+        text = " ".join(draw_words(corpus.passage, rng, n, mid_word))
     if style == "letters":
         return letters_of(text)[:n]
     # Natural: whole words, unless that overshoots max_len letters.

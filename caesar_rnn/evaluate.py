@@ -24,7 +24,7 @@ import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS, decrypt, encrypt, letters_of
 from caesar_rnn.corpus import TextCorpus
-from caesar_rnn.datagen import MAX_CUT, STYLES, _start_mid_word, _trim_letters
+from caesar_rnn.datagen import STYLES, _trim_letters, draw_words
 from caesar_rnn.errors import CaesarRNNError
 
 BUCKETS = (4, 6, 8, 10, 12, 16, 24, 32, 64, 128, 256)
@@ -56,10 +56,7 @@ def sample_messages(
     for style in styles:
         for n in buckets:
             for _ in range(per_bucket):
-                # No draw when mid_word is 0, so the messages of earlier reports stay the same.
-                cut = mid_word > 0 and rng.random() < mid_word
-                words = corpus.passage(rng, n + (MAX_CUT if cut else 0))
-                text = " ".join(_start_mid_word(words, rng) if cut else words)
+                text = " ".join(draw_words(corpus.passage, rng, n, mid_word))
                 plain = letters_of(text)[:n] if style == "letters" else _trim_letters(text, n)
                 if len(letters_of(plain)) < n:
                     continue  # corpus shorter than n letters

@@ -2,6 +2,7 @@
 
     python scripts/bench_train.py                      # shipped model's shape, 2 CPU threads
     python scripts/bench_train.py --device cuda --source random --batch-size 512
+    python scripts/bench_train.py --batch-size 384 --bf16   # bf16 autocast (CUDA, or native-bf16 CPU)
 
 Times, in one process: making the pairs (gen-data), reading them into length groups (TokenData),
 drawing batches alone (the iterator with a fresh key per pair, as the recipe trains), and full
@@ -54,6 +55,7 @@ def main() -> None:
     ap.add_argument("--source", choices=["english", "random"], default="english")
     ap.add_argument("--hidden", type=int, default=None, help="default: the shipped model's")
     ap.add_argument("--layers", type=int, default=None)
+    ap.add_argument("--bf16", action="store_true", help="forward pass under bf16 autocast")
     args = ap.parse_args()
 
     import numpy as np
@@ -102,6 +104,10 @@ def main() -> None:
     draw = statistics.median(draw_times)
     batch_list = (epoch * (1 + (args.steps + 3) // len(epoch)))[: args.steps + 3]
 
+    from contextlib import nullcontext
+
+    device_type = torch.device(args.device).type
+    autocast = torch.autocast(device_type, torch.bfloat16) if args.bf16 else nullcontext()
     model = CaesarRNN(cfg).to(args.device)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
     step_times, n_tokens = [], 0
@@ -110,8 +116,11 @@ def main() -> None:
             torch.cuda.synchronize()
         t = time.perf_counter()
         cipher, target = cipher.to(args.device), target.to(args.device)
-        logits = model(cipher)  # (B, T, 26)
-        loss = F.cross_entropy(logits.reshape(-1, 26), target.reshape(-1), ignore_index=IGNORE)
+        with autocast:
+            logits = model(cipher)  # (B, T, 26)
+        loss = F.cross_entropy(
+            logits.float().reshape(-1, 26), target.reshape(-1), ignore_index=IGNORE
+        )
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -145,7 +154,8 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(
         f"- model: {cfg.arch} {cfg.layers}x{cfg.hidden}, bidirectional={cfg.bidirectional}, "
-        f"boundaries={cfg.boundaries}; batch {args.batch_size}; device {args.device}, "
+        f"boundaries={cfg.boundaries}; batch {args.batch_size}; device {args.device}"
+        f"{' (bf16 autocast)' if args.bf16 else ''}, "
         f"{args.threads} threads; {args.pairs:,} {args.source} pairs of 4-64 letters"
     )
     print(f"- load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; peak RSS {rss} MiB")
