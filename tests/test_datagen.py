@@ -169,7 +169,7 @@ def test_make_model_pairs_are_the_same_made_in_parallel_or_not(
     assert bm.make_pairs(str(tmp_path / "par.jsonl"), 250, seed=0) == 250
     parts = [tmp_path / f"s{s}.jsonl" for s in range(3)]
     for s, (p, n) in enumerate(zip(parts, (100, 100, 50), strict=True)):
-        bm.make_shard(str(p), n, s, 0)
+        bm.make_shard(str(p), n, s, 0, bm.MIX)
     whole = "".join(p.read_text(encoding="utf-8") for p in parts)
     assert (tmp_path / "par.jsonl").read_text(encoding="utf-8") == whole
     assert bm.make_pairs(str(tmp_path / "small.jsonl"), 100, seed=0) == 100
@@ -181,3 +181,33 @@ def test_make_model_pairs_are_the_same_made_in_parallel_or_not(
         "s2.jsonl",
         "small.jsonl",
     ]  # no shard files left behind
+
+
+def test_make_model_mix_option_round_trips_and_rejects_bad_parts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.syspath_prepend(str(Path(__file__).parent.parent / "scripts"))
+    import argparse
+
+    import build_model as bm
+
+    assert bm.parse_mix(bm.format_mix(bm.MIX)) == bm.MIX
+    for n in (1, 7, 50, 100, 1_000_000):
+        sizes = bm.part_sizes(n, bm.MIX)
+        assert sum(sizes) == n
+        assert all(abs(k - n * part[3]) < 1 for k, part in zip(sizes, bm.MIX, strict=True))
+    assert bm.part_sizes(1_000_000, bm.MIX) == [300_000, 300_000, 150_000, 150_000, 50_000, 50_000]
+    assert bm.parse_mix("letters:4:16:0.25:0.5, natural:4:64:0.75:0") == [
+        ("letters", 4, 16, 0.25, 0.5),
+        ("natural", 4, 64, 0.75, 0.0),
+    ]
+    for bad in (
+        "letters:4:16:0.5:0.5",  # shares sum to 0.5
+        "words:4:16:1:0",  # unknown style
+        "letters:16:4:1:0",  # lo > hi
+        "letters:4:16:1:1.5",  # mid-word share > 1
+        "letters:4:sixteen:1:0",
+        "letters:4:16:1",
+    ):
+        with pytest.raises(argparse.ArgumentTypeError):
+            bm.parse_mix(bad)
