@@ -128,12 +128,15 @@ class TokenData:
     ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         """(cipher tokens (B, T), targets (B, T)) batches, each of one length. ``reshift`` draws a
         fresh random key for every message (unknown-key training sees each text under many keys).
-        With ``world`` > 1, rank r takes every world-th batch of one shared, seeded order."""
+        With ``world`` > 1, rank r takes every world-th batch of one shared, seeded order, in which
+        the world batches of one step have one length wherever the data allows."""
         plan: list[tuple[int, np.ndarray]] = []
         for t, arr in self.plain.items():
             order = rng.permutation(len(arr)) if shuffle else np.arange(len(arr))
             plan.extend((t, order[i : i + batch_size]) for i in range(0, len(arr), batch_size))
-        if shuffle:
+        if shuffle and world > 1:
+            plan = _lockstep(plan, rng, world)
+        elif shuffle:
             plan = [plan[i] for i in rng.permutation(len(plan))]
         draws = rng.integers(0, N_LETTERS, size=len(self)) if reshift else None
         used = 0
@@ -147,3 +150,27 @@ class TokenData:
                 torch.from_numpy(encipher_tokens(plain, keys)),
                 torch.from_numpy(targets_of(plain)),
             )
+
+
+def _lockstep(
+    plan: list[tuple[int, np.ndarray]], rng: np.random.Generator, world: int
+) -> list[tuple[int, np.ndarray]]:
+    """``plan`` shuffled in runs of ``world`` batches of one length. Under DDP the ranks wait for
+    each other at every step, so a rank that drew a long batch would hold up one that drew a
+    short one; with one length per step they finish together. The few batches of a length that do
+    not fill a run are run together at random."""
+    runs: list[list[tuple[int, np.ndarray]]] = []
+    rest: list[tuple[int, np.ndarray]] = []
+    by_length: dict[int, list[tuple[int, np.ndarray]]] = {}
+    for entry in plan:
+        by_length.setdefault(entry[0], []).append(entry)
+    for entries in by_length.values():
+        entries = [entries[i] for i in rng.permutation(len(entries))]
+        full = len(entries) - len(entries) % world
+        runs.extend(entries[i : i + world] for i in range(0, full, world))
+        rest.extend(entries[full:])
+    rest = [rest[i] for i in rng.permutation(len(rest))]
+    full = len(rest) - len(rest) % world
+    runs.extend(rest[i : i + world] for i in range(0, full, world))
+    # A short last run goes last, so that every run before it starts at rank 0.
+    return [entry for i in rng.permutation(len(runs)) for entry in runs[i]] + rest[full:]

@@ -43,6 +43,29 @@ def test_steps_per_rank_is_equal_for_all_ranks() -> None:
     assert steps_per_rank(5, 1) == 5 and steps_per_rank(5, 2) == 2
 
 
+@pytest.mark.parametrize("world", [2, 3])
+def test_ranks_draw_one_length_per_step_and_cover_every_message(world: int) -> None:
+    """Under DDP every step waits for the slowest rank: the ranks' batches of one step share a
+    length (all but the few leftover batches of each length), and together they still hold every
+    message once per epoch."""
+    words = ["ab", "abcd", "abcdef", "abcdefgh", "abcdefghijkl"]
+    rng0 = np.random.default_rng(1)
+    texts = [words[int(i)] for i in rng0.integers(0, len(words), 400)]
+    data = TokenData(Pairs(texts, [0] * len(texts)), False)
+    n_plan = sum(-(-len(a) // 8) for a in data.plain.values())
+    per_rank = steps_per_rank(n_plan, world)
+    shards = [
+        [t.shape for t, _ in data.batches(8, np.random.default_rng(7), rank=r, world=world)]
+        for r in range(world)
+    ]
+    steps = list(zip(*(s[:per_rank] for s in shards), strict=True))
+    mixed = sum(len({shape[1] for shape in step}) > 1 for step in steps)
+    assert mixed <= len(words)  # only runs of leftover batches may mix lengths
+    assert sum(shape[0] for s in shards for shape in s) == len(texts)
+    one = [t.shape for t, _ in data.batches(8, np.random.default_rng(7))]
+    assert sum(shape[0] for shape in one) == len(texts)
+
+
 def test_alone_nothing_is_distributed(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("RANK", "WORLD_SIZE", "LOCAL_RANK"):
         monkeypatch.delenv(var, raising=False)
