@@ -70,14 +70,11 @@ def format_mix(mix: Mix) -> str:
 
 
 def part_sizes(n: int, mix: Mix) -> list[int]:
-    """``n`` split by the mix's shares, summing to exactly ``n`` (largest remainders get the
-    pairs that rounding down leaves over)."""
-    exact = [n * part[3] for part in mix]
-    sizes = [int(x + 1e-9) for x in exact]
-    by_remainder = sorted(range(len(mix)), key=lambda i: sizes[i] - exact[i])
-    for i in by_remainder[: n - sum(sizes)]:
-        sizes[i] += 1
-    return sizes
+    """``n`` split by the mix's shares, summing to exactly ``n``: each part ends where its
+    cumulative share of ``n`` rounds to."""
+    total = sum(part[3] for part in mix)
+    bounds = [0] + [round(n * c / total) for c in itertools.accumulate(p[3] for p in mix)]
+    return [b - a for a, b in itertools.pairwise(bounds)]
 
 
 def make_shard(path: str, n: int, shard: int, seed: int, mix: Mix) -> int:
