@@ -27,10 +27,11 @@ VARIANTS=(${VARIANTS:-a b c d e f})
 mkdir -p "$OUT"
 tokens() {  # mean training tokens per message (letters + word-boundary symbols) of a pairs file
   python - "$1" <<'EOF'
-import json, re, sys
+import json, sys
+from caesar_rnn.cipher import tokenize
 n = t = 0
 for line in open(sys.argv[1], encoding="utf-8"):
-    t += len(re.sub(r"[^A-Za-z]+", " ", json.loads(line)["plaintext"]).strip())
+    t += len(tokenize(json.loads(line)["plaintext"], True))
     n += 1
 print(t / n)
 EOF
