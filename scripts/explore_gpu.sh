@@ -4,7 +4,10 @@
 # shard 0 is exactly make model's data), then trains variants side by side on one GPU; each model
 # comes back as a tarball to be evaluated on held-out text with scripts/eval_heldout.py.
 #
-# Usage (device tool): bash scripts/explore_gpu.sh [scale|cpu-hour]
+# Usage (device tool): bash scripts/explore_gpu.sh [scale|cpu-hour|v7]
+# v7: make model's own 8 M pairs (the shipped v7 data, byte for byte) and three variants of its
+# recipe side by side: peak lr 6e-3 and 1.5e-3 (same cost as make model on 2 CPU cores), and a
+# ceiling, 2x256 units at 1,024 messages per step (about 8x make model's CPU compute).
 # The data packages travel unpacked in .whl/site (symspellpy, editdistpy, wordfreq with its English
 # lists only, ftfy, langcodes, locate, wcwidth), carried since the device machine has no registry.
 # Make it here once (the wheels whole are ~60 MB, too much beside the repo for one device call):
@@ -20,20 +23,31 @@ mkdir -p "$OUT" runs/x
 nvidia-smi --query-gpu=name,memory.total --format=csv | tee "$OUT/gpu.txt"
 python3 -c 'import torch; print("torch", torch.__version__)' | tee -a "$OUT/gpu.txt"
 t0=$(date +%s)
-for s in 0 1 2 3; do
-  python3 scripts/build_model.py --data-only --data runs/x/shard$s.jsonl --seed $s --no-progress &
-done
 [ -n "${SKIP_GPU_TEST:-}" ] ||
   python3 -m pytest -q -p no:cacheprovider -m gpu tests/test_gpu.py > "$OUT/gpu-test.txt" 2>&1 &
+case "${1:-scale}" in
+v7)
+  DATA=runs/x/v7.jsonl
+  python3 scripts/build_model.py --data-only --data $DATA --no-progress ${PAIRS:+--pairs $PAIRS}
+  ;;
+*)
+  DATA=runs/x/data4.jsonl
+  for s in 0 1 2 3; do
+    python3 scripts/build_model.py --data-only --data runs/x/shard$s.jsonl --seed $s --no-progress &
+  done
+  wait
+  cat runs/x/shard[0-3].jsonl > $DATA
+  ;;
+esac
 wait
-cat runs/x/shard[0-3].jsonl > runs/x/data4.jsonl
 echo "data: $(( $(date +%s) - t0 )) s" | tee -a "$OUT/gpu.txt"
 
-run() {  # name, then build_model args; a run past LIMIT seconds is stopped and comes back as a log
+run() {  # name, then build_model args; a run past LIMIT seconds is stopped (SIGTERM: it saves a
+  # checkpoint) and comes back with its log
   local name=$1; shift
   local t=$(date +%s)
-  timeout "${LIMIT:-400}" python3 scripts/build_model.py --out runs/x/$name --data runs/x/data4.jsonl \
-    --reuse-data --no-progress --device cuda "$@" > runs/x/$name.log 2>&1
+  timeout "${LIMIT:-400}" python3 scripts/build_model.py --out runs/x/$name --data $DATA \
+    --reuse-data --no-progress --device "${DEVICE:-cuda}" "$@" > runs/x/$name.log 2>&1
   echo "$name: rc $? in $(( $(date +%s) - t )) s: $*" >> runs/x/$name.log
   tar -C runs/x -cf "$OUT/$name.tar" "$name" "$name.log" 2>/dev/null ||
     cp runs/x/$name.log "$OUT/$name.log"
@@ -55,6 +69,12 @@ cpu-hour)
   run h96_b512_18k --steps 18000 --batch-size 512 --hidden 96 &
   run h192_b192_16k --steps 16500 --batch-size 192 --hidden 192 &
   run h160_b256_15k --steps 15500 --batch-size 256 --hidden 160 &
+  ;;
+v7)
+  # STEPS only shortens a dry run; the default is make model's 35,000
+  run lr6 --lr 6e-3 --threads 4 ${STEPS:+--steps $STEPS} &
+  run lr15 --lr 1.5e-3 --threads 4 ${STEPS:+--steps $STEPS} &
+  run h256_b1024 --hidden 256 --batch-size 1024 --threads 4 ${STEPS:+--steps $STEPS} &
   ;;
 esac
 wait
