@@ -136,7 +136,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "text as written (case, spaces, punctuation). Each message has a random key; every "
         f"solver gets the same messages. Seed {args.seed}.",
         "- Solvers: *model key* (the `decrypt` default: one key per message, the best summed "
-        "log-probability of the 26), *model argmax* (the per-letter argmax), *chi2* (chi-squared "
+        "log-probability of the 26; from 8 letters on, that of a second reading without the "
+        "first letter is added), *model argmax* (the per-letter argmax), *chi2* (chi-squared "
         "against English letter frequencies), *ngram* (quadgram log-likelihood); both classical "
         "solvers count their statistics from the model's training source "
         "(`caesar_rnn/classical.py`). " + (HYBRID_NOTE if "hybrid" in names else ""),

@@ -104,8 +104,9 @@ def test_decrypt_stream_bounds_buffered_characters() -> None:
     from caesar_rnn.decode import decrypt_stream
 
     class Counting:
-        class config:  # noqa: N801 - mimics ModelConfig's one field decode reads
+        class config:  # noqa: N801 - mimics the ModelConfig fields decode reads
             boundaries = False
+            canonical = False
 
         def __init__(self) -> None:
             self.calls = 0
