@@ -138,6 +138,7 @@ class _Scored:
     scores: np.ndarray  # (N, 26) key scores per message
     argmax: list[np.ndarray]  # per window: the argmax letter at each letter position
     probs: list[np.ndarray]  # per window: that letter's probability
+    letter_logp: dict[int, np.ndarray]  # for the windows asked for: (letters, 26) log-probs
 
 
 def _score(
@@ -147,10 +148,13 @@ def _score(
     n_messages: int,
     per_letter: bool,
     batch_tokens: int = BATCH_TOKENS,
+    keep: frozenset[int] = frozenset(),
 ) -> _Scored:
     """Run the model over every window, batched by equal length (no padding), and add each
-    window's key scores to its message's. ``per_letter`` also keeps the argmax decode's output."""
+    window's key scores to its message's. ``per_letter`` also keeps the argmax decode's output,
+    and the whole per-letter log-probabilities of the windows in ``keep``."""
     scores = np.zeros((n_messages, N_LETTERS))  # (N, 26)
+    letter_logp: dict[int, np.ndarray] = {}
     empty = np.empty(0, np.int64)
     argmax: list[np.ndarray] = [empty] * len(wins) if per_letter else []
     probs: list[np.ndarray] = [empty] * len(wins) if per_letter else []
@@ -171,7 +175,9 @@ def _score(
                 best, top = logp.argmax(axis=2), np.exp(logp.max(axis=2))  # (B, T)
                 for j, i in enumerate(chunk):
                     argmax[i], probs[i] = best[j][mask[j]], top[j][mask[j]]
-    return _Scored(scores, argmax, probs)
+                    if i in keep:
+                        letter_logp[i] = logp[j][mask[j]]  # (letters, 26)
+    return _Scored(scores, argmax, probs, letter_logp)
 
 
 def _windowed(
@@ -249,7 +255,7 @@ def decrypt_messages(
     """Decrypt each message on its own; case and non-letters are kept. ``batch``: tokens per
     forward pass. ``key_prefix`` > 0 (key mode): take the key from each message's first
     ``key_prefix`` tokens when that is decisive, reading the rest only when it is not.
-    ``views=False`` (key mode): no second reading (``VIEW_MIN_LETTERS``), for comparison."""
+    ``views=False``: no second reading (``VIEW_MIN_LETTERS``; either mode), for comparison."""
     if mode not in MODES:
         raise CaesarRNNError(f"unknown decode mode {mode!r}: choose one of {', '.join(MODES)}")
     if key_prefix < 0:
@@ -270,19 +276,37 @@ def decrypt_messages(
             )
         return results
     toks, wins, owner = _windowed(messages, backend.config.boundaries, window)
-    scored = _score(backend, wins, owner, len(messages), True, batch)
+    n_wins = len(wins)
     by_msg: list[list[int]] = [[] for _ in messages]
     for j, i in enumerate(owner.tolist()):
         by_msg[i].append(j)
-    for msg, t, js in zip(messages, toks, by_msg, strict=True):
+    # A message read twice (``_views``): its one window and its second reading, whose letters are
+    # its letters 1..n-1; the argmax is taken per letter over both readings' log-probs added.
+    twice: dict[int, tuple[int, int]] = {}
+    if views and backend.config.canonical:
+        second, second_owner = _views(toks, window)
+        for v, i in enumerate(second_owner.tolist()):
+            twice[i] = (by_msg[i][0], n_wins + v)
+        wins, owner = wins + second, np.concatenate([owner, second_owner])
+    keep = frozenset(w for pair in twice.values() for w in pair)
+    scored = _score(backend, wins, owner, len(messages), True, batch, keep)
+    for i, (msg, t, js) in enumerate(zip(messages, toks, by_msg, strict=True)):
         if not t:
             results.append(Decryption(msg, msg, None, 0.0))
             continue
         c = np.frombuffer(t, np.uint8)
         c = c[c < N_LETTERS].astype(np.int64)
-        plain = np.concatenate([scored.argmax[j] for j in js])
+        if i in twice:
+            w, v = twice[i]
+            logp = scored.letter_logp[w].copy()  # (letters, 26)
+            logp[1:] += scored.letter_logp[v]
+            logp = log_softmax(logp)
+            plain, top = logp.argmax(axis=1), np.exp(logp.max(axis=1))
+        else:
+            plain = np.concatenate([scored.argmax[j] for j in js])
+            top = np.concatenate([scored.probs[j] for j in js])
         k = int(np.bincount((c - plain) % N_LETTERS, minlength=N_LETTERS).argmax())
-        confidence = float(np.concatenate([scored.probs[j] for j in js]).mean())
+        confidence = float(top.mean())
         text = fill_letters(msg, "".join(chr(97 + int(x)) for x in plain))
         results.append(Decryption(msg, text, k, confidence))
     return results

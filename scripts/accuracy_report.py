@@ -137,7 +137,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"solver gets the same messages. Seed {args.seed}.",
         "- Solvers: *model key* (the `decrypt` default: one key per message, the best summed "
         "log-probability of the 26; from 8 letters on, that of a second reading without the "
-        "first letter is added), *model argmax* (the per-letter argmax), *chi2* (chi-squared "
+        "first letter is added), *model argmax* (the per-letter argmax; from 8 letters on, of "
+        "both readings' log-probabilities added), *chi2* (chi-squared "
         "against English letter frequencies), *ngram* (quadgram log-likelihood); both classical "
         "solvers count their statistics from the model's training source "
         "(`caesar_rnn/classical.py`). " + (HYBRID_NOTE if "hybrid" in names else ""),

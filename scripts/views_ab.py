@@ -1,5 +1,5 @@
-"""The key decode with and without its second reading (``caesar_rnn.decode.VIEW_MIN_LETTERS``),
-on the same messages: misses by length and decode speed, both measured in this run.
+"""Both decodes with and without their second reading (``caesar_rnn.decode.VIEW_MIN_LETTERS``),
+on the same messages: misses by length, and the key decode's speed, both measured in this run.
 
     python scripts/views_ab.py --corpus ../shared/corpora/*.txt /usr/share/common-licenses/GPL-3 \
         --seeds 1 2 --mid-word 0 1
@@ -43,17 +43,18 @@ def main() -> None:
         ]
         everything += msgs
         ciphers = [m.ciphertext for m in msgs]
-        for views in (False, True):
-            out = decrypt_messages(ciphers, backend, "key", views=views)
-            misses = dict.fromkeys(buckets, 0)
-            for m, d in zip(msgs, out, strict=True):
-                if d.plaintext != m.plaintext:
-                    misses[max(b for b in buckets if b <= m.n)] += 1
-            kind = "inside words" if mid == 1 else "word starts" if mid == 0 else f"mid {mid:g}"
-            name = "key + second reading" if views else "key, one reading"
-            cells = " | ".join(str(misses[b]) for b in buckets)
-            late = sum(v for b, v in misses.items() if b >= 8)
-            print(f"| {kind} | {name} | {cells} | {late} |", flush=True)
+        for mode in ("key", "argmax"):
+            for views in (False, True):
+                out = decrypt_messages(ciphers, backend, mode, views=views)
+                misses = dict.fromkeys(buckets, 0)
+                for m, d in zip(msgs, out, strict=True):
+                    if d.plaintext != m.plaintext:
+                        misses[max(b for b in buckets if b <= m.n)] += 1
+                kind = "inside words" if mid == 1 else "word starts" if mid == 0 else f"mid {mid:g}"
+                name = f"{mode}, two readings" if views else f"{mode}, one reading"
+                cells = " | ".join(str(misses[b]) for b in buckets)
+                late = sum(v for b, v in misses.items() if b >= 8)
+                print(f"| {kind} | {name} | {cells} | {late} |", flush=True)
     ciphers = [m.ciphertext for m in everything]
     best = {False: float("inf"), True: float("inf")}
     for _ in range(args.repeat):

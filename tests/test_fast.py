@@ -281,6 +281,29 @@ def test_key_prefix_pass_reads_once() -> None:
     assert backend.lengths == [10, 12, 11]  # the prefix once; then the whole, read twice
 
 
+class _TwoReadings:
+    """A stand-in canonical model: the whole message leans to 'a' at every letter, the second
+    reading (one letter shorter) to 'b', more strongly."""
+
+    class config:  # noqa: N801 - the ModelConfig fields decode reads
+        boundaries = True
+        canonical = True
+
+    def logits(self, tokens: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
+        out = np.zeros((*tokens.shape, 26), np.float32)
+        if tokens.shape[1] == 10:
+            out[..., 0] = 1.0
+        else:
+            out[..., 1] = 3.0
+        return out
+
+
+@pytest.mark.parametrize(("views", "want"), [(True, "abbbbbbbbb"), (False, "aaaaaaaaaa")])
+def test_argmax_decode_adds_the_second_reading_letter_by_letter(views: bool, want: str) -> None:
+    [d] = decrypt_messages(["qrstuvwxyz"], _TwoReadings(), "argmax", views=views)  # type: ignore[arg-type]
+    assert d.plaintext == want  # the second reading's letters are the message's letters 1..9
+
+
 def test_key_scores_add_the_second_reading() -> None:
     from caesar_rnn.decode import _encode, key_scores, log_softmax, shift_scores
 
