@@ -78,8 +78,12 @@ def read_pairs(path: str | Path) -> Pairs:
 
 
 def has_boundaries(plaintexts: list[str]) -> bool:
-    """Whether any message has a word boundary (a non-letter between two letters)."""
-    return any(BOUNDARY in tokenize(p, True) for p in plaintexts[:10000])
+    """Whether any message has a word boundary (a non-letter between two letters). Every message
+    is looked at (a file may start with thousands of letters-only pairs, as `make model`'s does);
+    a letters-only one is passed over without tokenizing."""
+    return any(
+        not (p.isascii() and p.isalpha()) and BOUNDARY in tokenize(p, True) for p in plaintexts
+    )
 
 
 def encode_plain(text: str, boundaries: bool) -> np.ndarray:

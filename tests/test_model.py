@@ -169,3 +169,12 @@ def test_key_decode_loss_is_refused_with_tbptt(tmp_path: Path) -> None:
     cfg = TrainConfig(data=str(data), out=str(tmp_path / "m"), steps=2, tbptt=4, key_loss=1.0)
     with pytest.raises(CaesarRNNError, match="not with --tbptt"):
         train(ModelConfig("gru", 8, 1, False, False), cfg)
+
+
+@pytest.mark.parametrize(
+    ("tail", "want"), [("two words", True), ("end.", False), ("Ça va", True), ("", False)]
+)
+def test_has_boundaries_looks_past_a_letters_only_start(tail: str, want: bool) -> None:
+    from caesar_rnn.dataset import has_boundaries
+
+    assert has_boundaries(["onlyletters"] * 20_000 + [tail]) is want
