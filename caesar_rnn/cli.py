@@ -375,7 +375,8 @@ def crack(
         str,
         typer.Option(
             help="ngram: quadgram log10-likelihood (higher is better); chi2: chi-squared vs "
-            "letter frequencies (lower is better); model: the model's summed log-probability."
+            "letter frequencies (lower is better); model: the model's summed log-probability, "
+            "as decrypt's key decode scores it."
         ),
     ] = "ngram",
     top: Annotated[int, typer.Option(help="How many candidate shifts to show.")] = 5,
