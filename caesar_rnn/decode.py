@@ -3,9 +3,10 @@ decode (one shift per message: the one with the highest summed log-probability o
 confidence. Runs in NumPy on the CPU (no torch import) or in torch on a GPU.
 
 Long messages are cut into windows of ``window`` tokens, decoded as one batch; the key decode
-adds up the windows' scores, so the whole message still gets one key. With a canonical model the
-key decode of a one-window message of ``VIEW_MIN_LETTERS`` letters or more also adds the scores of
-a second reading without its first letter (see ``_views``).
+adds up the windows' scores, so the whole message still gets one key. With a canonical model both
+decodes of a one-window message of ``VIEW_MIN_LETTERS`` letters or more also read it without its
+first letter and add that second reading's scores (the key decode) or log-probabilities (the argmax
+decode, letter by letter; see ``_views``).
 """
 
 from __future__ import annotations
@@ -114,10 +115,10 @@ def _windows(tokens: bytes, window: int) -> list[bytes]:
 BATCH_TOKENS = 16384
 #: A canonical model rotates each window so that its first letter reads 'a': what it reads depends
 #: on that letter, and its few confident misses (a rare word under one rotation) are mostly read
-#: right from another. So the key decode also reads each one-window message of this many letters
+#: right from another. So both decodes also read each one-window message of this many letters
 #: or more without its first letter (another rotation of the same text, with the same key) and
-#: adds both readings' scores. On held-out text this cut the misses at 8+ letters by about a
-#: quarter; below 8 letters the shorter reading cost more than it gave (docs/model.md).
+#: add up both readings. On held-out text this cut the misses at 8+ letters by a fifth to two
+#: fifths; below 8 letters the shorter reading cost more than it gave (docs/model.md).
 VIEW_MIN_LETTERS = 8
 _BOUNDARY = bytes([N_LETTERS])
 #: The confidence at which a key taken from a prefix is kept (``key_prefix``, ``--whole``).
@@ -205,7 +206,7 @@ def _cut(toks: list[bytes], window: int) -> tuple[list[bytes], np.ndarray]:
 
 
 def _views(toks: list[bytes], window: int) -> tuple[list[bytes], np.ndarray]:
-    """The second readings of the key decode: each one-window message of ``VIEW_MIN_LETTERS``
+    """The second readings of both decodes: each one-window message of ``VIEW_MIN_LETTERS``
     letters or more without its first letter (and a boundary that would then lead), with the
     index of its message."""
     views: list[bytes] = []
