@@ -19,11 +19,18 @@ import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS
 from caesar_rnn.corpus import TextCorpus
-from caesar_rnn.decode import _encode, decrypt_messages, load_backend, log_softmax, shift_scores
+from caesar_rnn.decode import (
+    Backend,
+    _encode,
+    decrypt_messages,
+    load_backend,
+    log_softmax,
+    shift_scores,
+)
 from caesar_rnn.evaluate import Message, sample_messages
 
 
-def pair_argmax_wrong(msgs: list[Message], a, b) -> np.ndarray:  # type: ignore[no-untyped-def]
+def pair_argmax_wrong(msgs: list[Message], a: Backend, b: Backend) -> np.ndarray:
     """Per message: does the argmax of both models' per-letter log-probs added miss a letter?"""
     toks = [_encode(m.ciphertext, True) for m in msgs]
     by_len: dict[int, list[int]] = defaultdict(list)
