@@ -73,6 +73,8 @@ class TrainConfig:
     checkpoint_every: int = 0  # steps between resumable checkpoints in OUT/checkpoint (0: none)
     #: Weight of a message-level loss on the key decode's 26 scores (0: per-letter loss alone).
     key_loss: float = 0.0
+    #: Share of the letters (all but each message's first) read as a random letter in training.
+    letter_noise: float = 0.0
     #: Turn on ModelConfig.boundaries when the data has word boundaries.
     auto_boundaries: bool = True
     #: Turn on ModelConfig.canonical when the data uses several keys (not for --tbptt).
@@ -100,6 +102,18 @@ def key_decode_loss(
     first = is_letter.to(torch.uint8).argmax(1, keepdim=True)  # (B, 1) a letter position
     true_key = (cipher.gather(1, first) - target.gather(1, first)).squeeze(1) % N_LETTERS  # (B,)
     return F.cross_entropy(scores, true_key)
+
+
+def add_letter_noise(cipher: torch.Tensor, p: float) -> torch.Tensor:
+    """(B, T) -> (B, T): each letter but a message's first becomes a random letter with probability
+    p; the targets stay the true plaintext, so a noisy position is learnt from its context (the
+    canonical rotation hangs on the first letter, which stays)."""
+    is_letter = cipher < N_LETTERS  # (B, T)
+    first = is_letter.to(torch.uint8).argmax(1, keepdim=True)  # (B, 1)
+    flip = (torch.rand(cipher.shape, device=cipher.device) < p) & is_letter
+    flip.scatter_(1, first, False)
+    noise = torch.randint_like(cipher, N_LETTERS)
+    return torch.where(flip, noise, cipher)
 
 
 def bucket_of(n: int) -> int:
@@ -314,6 +328,8 @@ def _train(
             )
             for cipher, target in islice(shard, skip, per_epoch):
                 cipher, target = cipher.to(device), target.to(device)
+                if cfg.letter_noise:
+                    cipher = add_letter_noise(cipher, cfg.letter_noise)
                 if cfg.tbptt:  # forward and backward chunk by chunk (tbptt.py)
                     opt.zero_grad(set_to_none=True)
                     loss, logits = tbptt_backward(model, cipher, target, cfg.tbptt)

@@ -142,6 +142,12 @@ def main() -> None:
         "--key-loss", type=float, default=0.0, help="weight of the message-level key-decode loss"
     )
     ap.add_argument(
+        "--letter-noise",
+        type=float,
+        default=0.0,
+        help="share of the letters (all but each message's first) read as random letters",
+    )
+    ap.add_argument(
         "--bf16",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -182,6 +188,7 @@ def main() -> None:
         lr=args.lr,
         reshift=True,
         key_loss=args.key_loss,
+        letter_noise=args.letter_noise,
         bf16=bf16,
         val_fraction=0.01,
         device=args.device,

@@ -160,6 +160,28 @@ def test_key_decode_loss_is_cross_entropy_of_the_key_decode_scores() -> None:
     assert key_decode_loss(perfect, torch.from_numpy(cipher), torch.from_numpy(target)) < 1e-6
 
 
+@pytest.mark.parametrize("p", [0.0, 0.3, 1.0])
+def test_letter_noise_leaves_first_letters_and_boundaries(p: float) -> None:
+    """Training noise replaces letters at random, never a message's first letter (the canonical
+    rotation hangs on it) nor a word boundary."""
+    from caesar_rnn.train import add_letter_noise
+
+    torch.manual_seed(0)
+    rng = np.random.default_rng(1)
+    cipher = torch.from_numpy(rng.integers(0, 27, size=(64, 12)))  # letters and boundaries (26)
+    cipher[:32, 0] = 26  # half the rows start with a boundary: their first letter is later
+    cipher[:32, 1] = rng.integers(0, 26, size=32)[0]
+    noisy = add_letter_noise(cipher, p)
+    assert noisy.shape == cipher.shape
+    assert torch.equal(noisy == 26, cipher == 26)
+    first = (cipher < 26).to(torch.uint8).argmax(1, keepdim=True)
+    assert torch.equal(noisy.gather(1, first), cipher.gather(1, first))
+    changed = (noisy != cipher).float().mean().item()
+    letters = (cipher < 26).float().mean().item()
+    # a replaced letter stays the same 1 time in 26
+    assert changed == pytest.approx(p * letters * 25 / 26 * (11 / 12), abs=0.03)
+
+
 def test_key_decode_loss_is_refused_with_tbptt(tmp_path: Path) -> None:
     from caesar_rnn.datagen import generate, write_jsonl
     from caesar_rnn.train import TrainConfig, train
