@@ -276,6 +276,8 @@ def _train(
     net = ctx.wrap(model)  # DDP under torchrun; `model` stays the bare module for eval and saving
     if cfg.tbptt and (ctx.enabled or cfg.compile or cfg.bf16):
         raise CaesarRNNError("--tbptt runs in one process, uncompiled, in float32")
+    if not 0.0 <= cfg.letter_noise <= 1.0:
+        raise CaesarRNNError(f"--letter-noise must be between 0 and 1, got {cfg.letter_noise}")
     if cfg.tbptt and cfg.key_loss:
         raise CaesarRNNError("the key-decode loss needs whole messages: not with --tbptt")
     if cfg.compile:

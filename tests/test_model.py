@@ -182,6 +182,18 @@ def test_letter_noise_leaves_first_letters_and_boundaries(p: float) -> None:
     assert changed == pytest.approx(p * letters * 25 / 26 * (11 / 12), abs=0.03)
 
 
+@pytest.mark.parametrize("p", [-0.1, 1.5])
+def test_letter_noise_out_of_range_is_refused(tmp_path: Path, p: float) -> None:
+    from caesar_rnn.datagen import generate, write_jsonl
+    from caesar_rnn.train import TrainConfig, train
+
+    data = tmp_path / "pairs.jsonl"
+    write_jsonl(generate(40, 6, 12, seed=0), data)
+    cfg = TrainConfig(data=str(data), out=str(tmp_path / "m"), steps=2, letter_noise=p)
+    with pytest.raises(CaesarRNNError, match="between 0 and 1"):
+        train(ModelConfig("gru", 8, 1, False, False), cfg)
+
+
 def test_key_decode_loss_is_refused_with_tbptt(tmp_path: Path) -> None:
     from caesar_rnn.datagen import generate, write_jsonl
     from caesar_rnn.train import TrainConfig, train
