@@ -31,10 +31,10 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from source_bayes import ExactSource, _rotate  # noqa: E402
+from source_bayes import ExactSource  # noqa: E402
 
 from caesar_rnn.checkpoint import ModelMeta, save_model  # noqa: E402
-from caesar_rnn.cipher import N_LETTERS  # noqa: E402
+from caesar_rnn.cipher import N_LETTERS, shift_text  # noqa: E402
 from caesar_rnn.config import ModelConfig  # noqa: E402
 from caesar_rnn.dataset import (  # noqa: E402
     IGNORE,
@@ -55,7 +55,7 @@ def _posterior(plain: str) -> np.ndarray:
     global _SOURCE
     if _SOURCE is None:
         _SOURCE = ExactSource()
-    p = np.array([_SOURCE.prob(_rotate(plain, r), PRIOR) for r in range(N_LETTERS)])
+    p = np.array([_SOURCE.prob(shift_text(plain, r), PRIOR) for r in range(N_LETTERS)])
     total = p.sum()
     return (p / total if total > 0 else np.full(N_LETTERS, 1 / N_LETTERS)).astype(np.float32)
 

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from caesar_rnn.cipher import tokenize
+from caesar_rnn.cipher import shift_text, tokenize
 from caesar_rnn.corpus import TextCorpus
 from caesar_rnn.datagen import MAX_CUT, make_plaintext
 from caesar_rnn.evaluate import classical_solver, model_solver, sample_messages
@@ -48,10 +48,6 @@ def as_symbols(text: str) -> str:
     """What every solver here sees of a message: lowercase letters and '_' for word boundaries
     (none in the letters style)."""
     return "".join("_" if t == 26 else chr(97 + t) for t in tokenize(text, True))
-
-
-def _rotate(s: str, k: int) -> str:
-    return "".join(ch if ch == "_" else chr((ord(ch) - 97 + k) % 26 + 97) for ch in s)
 
 
 def _draw(job: tuple[int, int, str, float, int]) -> Counter[str]:
@@ -78,11 +74,16 @@ def bayes_credit(plain: str, counts: Counter[str]) -> tuple[float, bool]:
     """(credit of the source-Bayes pick for this message, whether its plaintext was ever drawn)."""
     s = as_symbols(plain)
     mine = counts.get(s, 0)
-    others = [counts.get(_rotate(s, k), 0) for k in range(1, 26)]
+    others = [counts.get(shift_text(s, k), 0) for k in range(1, 26)]
     top = max(others)
     if mine < top:
         return 0.0, mine > 0
     return 1.0 / (1 + sum(1 for o in others if o == mine)), mine > 0
+
+
+def _letters(w: str) -> str:
+    """A chain word's letters ("don't" -> "dont")."""
+    return w.replace("'", "")
 
 
 class ExactSource:
@@ -104,9 +105,9 @@ class ExactSource:
         self.freq = {w: f / total for w, f in zip(chain.words, freqs, strict=True)}
         self.by_letters: dict[str, list[str]] = {}
         for w in chain.words:
-            self.by_letters.setdefault(w.replace("'", ""), []).append(w)
+            self.by_letters.setdefault(_letters(w), []).append(w)
         self.maxlen = max(map(len, self.by_letters))
-        keys = sorted((w.replace("'", ""), f) for w, f in self.freq.items())
+        keys = sorted((_letters(w), f) for w, f in self.freq.items())
         self.keys = [k for k, _ in keys]
         self.cum = [0.0, *itertools.accumulate(f for _, f in keys)]
         self.succ = chain.successors  # word -> (successors, cumulative counts)
@@ -116,7 +117,7 @@ class ExactSource:
         self.tails: dict[str, list[tuple[str, float]]] = {}
         self.uncut: list[tuple[str, str, float]] = []  # (word, its letters, P_start)
         for w, f in self.freq.items():
-            lk = w.replace("'", "")
+            lk = _letters(w)
             if len(lk) < 2:
                 self.uncut.append((w, lk, f))
                 continue
@@ -234,13 +235,9 @@ class ExactSource:
         return p
 
 
-def _letters(w: str) -> str:
-    return w.replace("'", "")
-
-
 def exact_credit(plain: str, source: ExactSource, mid_word: float) -> float:
     s = as_symbols(plain)
-    probs = [source.prob(_rotate(s, k), mid_word) for k in range(26)]
+    probs = [source.prob(shift_text(s, k), mid_word) for k in range(26)]
     mine, top = probs[0], max(probs)
     if mine < top:
         return 0.0
