@@ -18,8 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from caesar_rnn.dataset import IGNORE
-from caesar_rnn.model import CaesarRNN, State
+from caesar_rnn.data.dataset import IGNORE
+from caesar_rnn.nn.model import CaesarRNN, State
 
 #: The sheet's Q1 numbers: h0, Wh, Wx, Wy, inputs x and targets y.
 Q1 = {"h0": 1.0, "wh": 1.0, "wx": 0.1, "wy": 2.0, "x": (10.0, 10.0), "y": (5.0, 5.0)}

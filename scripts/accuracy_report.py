@@ -2,7 +2,7 @@
 
     python scripts/accuracy_report.py ../shared/corpora/*.txt /usr/share/common-licenses/GPL-3
 
-Each text gets ``--per-bucket`` messages per length bucket and style (``caesar_rnn.evaluate``:
+Each text gets ``--per-bucket`` messages per length bucket and style (``caesar_rnn.evaluation.evaluate``:
 cut at word starts, a random key each); every solver decrypts the same messages. The Markdown
 holds the pooled tables (exact-message and per-char accuracy, messages/s), then one exact table
 per text; the chart plots pooled exact accuracy against length. Takes a few minutes on 2 cores.
@@ -25,9 +25,8 @@ from typing import Any
 # and messages/s is then single-core for every solver.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from caesar_rnn.checkpoint import load_meta, resolve_model_dir
-from caesar_rnn.corpus import TextCorpus
-from caesar_rnn.evaluate import (
+from caesar_rnn.data.corpus import TextCorpus
+from caesar_rnn.evaluation.evaluate import (
     BUCKETS,
     DEFAULT_SOLVERS,
     STYLES,
@@ -35,8 +34,9 @@ from caesar_rnn.evaluate import (
     make_solvers,
     sample_messages,
 )
-from caesar_rnn.fileio import atomic_write_text
-from caesar_rnn.report import plot, pool, speeds
+from caesar_rnn.evaluation.report import plot, pool, speeds
+from caesar_rnn.files import atomic_write_text
+from caesar_rnn.store import load_meta, resolve_model_dir
 
 HYBRID_NOTE = (
     "*hybrid model+ngram* adds the model's key scores and the quadgram log-likelihood (each "
@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "both readings' log-probabilities added), *chi2* (chi-squared "
         "against English letter frequencies), *ngram* (quadgram log-likelihood); both classical "
         "solvers count their statistics from the model's training source "
-        "(`caesar_rnn/classical.py`). " + (HYBRID_NOTE if "hybrid" in names else ""),
+        "(`caesar_rnn/classical/crackers.py`). " + (HYBRID_NOTE if "hybrid" in names else ""),
         f"- Machine: {platform.machine()}, {platform.python_implementation()} "
         f"{platform.python_version()}; the whole run took {elapsed:.0f} s. Messages/s is wall "
         "time on the CPU (NumPy forward pass for the model), so it depends on the machine and "

@@ -106,7 +106,7 @@ def startup(repeat: int, model: str) -> None:
 
 def make_messages(path: Path, plain: Path, n: int) -> int:
     """n lines of 4-64 letters (English from the packaged source), random keys; returns chars."""
-    from caesar_rnn.datagen import generate
+    from caesar_rnn.data.generate import generate
 
     chars = 0
     with path.open("w") as c, plain.open("w") as p:
@@ -160,7 +160,7 @@ def messages(n: int, repeat: int, tmp: Path, models: list[str]) -> None:
 def whole(mb: int, repeat: int, tmp: Path, model: str) -> None:
     log(f"one long text: {mb} MB")
     from caesar_rnn.cipher import encrypt
-    from caesar_rnn.datagen import generate
+    from caesar_rnn.data.generate import generate
 
     # About a megabyte of distinct English lines, encrypted once and repeated to size.
     lines = [str(r["plaintext"]) for r in generate(20000, 8, 64, None, "natural", [], 3)]
@@ -207,7 +207,7 @@ def main() -> None:
     ap.add_argument("--tmp", default=None, help="folder for the inputs (default: a temp dir)")
     args = ap.parse_args()
 
-    from caesar_rnn.checkpoint import shipped_model_dir
+    from caesar_rnn.store import shipped_model_dir
 
     model = str(shipped_model_dir())
     head = machine(model)

@@ -31,7 +31,7 @@ def log(msg: str) -> None:
 def write_pairs(path: Path, n: int, source: str, seed: int) -> None:
     """English pairs from gen-data's source, or random letters (no symspellpy needed)."""
     if source == "english":
-        from caesar_rnn.datagen import generate, write_jsonl
+        from caesar_rnn.data.generate import generate, write_jsonl
 
         write_jsonl(generate(n, 4, 64, None, "natural", [], seed), path)
         return
@@ -62,9 +62,9 @@ def main() -> None:
     import torch
     import torch.nn.functional as F
 
-    from caesar_rnn.checkpoint import load_meta, shipped_model_dir
-    from caesar_rnn.dataset import IGNORE, TokenData, read_pairs
-    from caesar_rnn.model import CaesarRNN
+    from caesar_rnn.data.dataset import IGNORE, TokenData, read_pairs
+    from caesar_rnn.nn.model import CaesarRNN
+    from caesar_rnn.store import load_meta, shipped_model_dir
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)

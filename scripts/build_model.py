@@ -18,10 +18,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from caesar_rnn.config import ModelConfig
-from caesar_rnn.datagen import generate, write_jsonl
+from caesar_rnn.data.generate import generate, write_jsonl
 from caesar_rnn.devices import cpu_has_bf16, resolve_device
-from caesar_rnn.fileio import atomic_writer
-from caesar_rnn.train import TrainConfig, train
+from caesar_rnn.files import atomic_writer
+from caesar_rnn.training.trainer import TrainConfig, train
 
 # (style, min letters, max letters, share of pairs, share starting mid-word): short messages are
 # the hard ones, and a batch of short messages costs less, so most pairs are short: at the same

@@ -33,10 +33,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from source_bayes import ExactSource  # noqa: E402
 
-from caesar_rnn.checkpoint import ModelMeta, save_model  # noqa: E402
 from caesar_rnn.cipher import N_LETTERS, shift_text  # noqa: E402
 from caesar_rnn.config import ModelConfig  # noqa: E402
-from caesar_rnn.dataset import (  # noqa: E402
+from caesar_rnn.data.dataset import (  # noqa: E402
     IGNORE,
     TokenData,
     encipher_tokens,
@@ -44,8 +43,9 @@ from caesar_rnn.dataset import (  # noqa: E402
     read_pairs,
     targets_of,
 )
-from caesar_rnn.model import CaesarRNN  # noqa: E402
-from caesar_rnn.train import _split, lr_lambda, validate  # noqa: E402
+from caesar_rnn.nn.model import CaesarRNN  # noqa: E402
+from caesar_rnn.store import ModelMeta, save_model  # noqa: E402
+from caesar_rnn.training.trainer import _split, lr_lambda, validate  # noqa: E402
 
 _SOURCE: ExactSource | None = None
 PRIOR = 0.5  # make model's share of letters-style messages that start inside a word

@@ -12,9 +12,9 @@ import argparse
 import json
 import sys
 
-from caesar_rnn.corpus import TextCorpus
-from caesar_rnn.evaluate import BUCKETS, evaluate, model_solver, sample_messages
-from caesar_rnn.fileio import atomic_write_text
+from caesar_rnn.data.corpus import TextCorpus
+from caesar_rnn.evaluation.evaluate import BUCKETS, evaluate, model_solver, sample_messages
+from caesar_rnn.files import atomic_write_text
 
 
 def main() -> None:

@@ -3,7 +3,7 @@ fixed-key and on unknown-key data: exact-message accuracy by length.
 
     python scripts/fc_vs_rnn.py            # ~5 min on 2 busy CPU cores at the defaults
 
-Each of the four runs is ``caesar_rnn.train.train`` (what ``caesar-rnn train`` does) on pairs
+Each of the four runs is ``caesar_rnn.training.trainer.train`` (what ``caesar-rnn train`` does) on pairs
 from ``gen-data`` (fixed key: ``--shift 3``; unknown key: a random key per pair, redrawn every
 epoch). A short run on 2 CPU cores leaves the unknown-key GRU early in training, so the shipped
 model (a bidirectional GRU trained for 20k steps on unknown keys, ``make model``) is scored too.
@@ -20,11 +20,11 @@ from pathlib import Path
 
 import torch
 
-from caesar_rnn.checkpoint import load_meta, load_torch_model, shipped_model_dir
 from caesar_rnn.config import ModelConfig
-from caesar_rnn.datagen import generate, write_jsonl
-from caesar_rnn.dataset import TokenData, read_pairs
-from caesar_rnn.train import TrainConfig, train, validate
+from caesar_rnn.data.dataset import TokenData, read_pairs
+from caesar_rnn.data.generate import generate, write_jsonl
+from caesar_rnn.store import load_meta, load_torch_model, shipped_model_dir
+from caesar_rnn.training.trainer import TrainConfig, train, validate
 
 
 def main() -> None:

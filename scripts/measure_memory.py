@@ -23,8 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from caesar_rnn.datagen import generate
-from caesar_rnn.fileio import atomic_write_text
+from caesar_rnn.data.generate import generate
+from caesar_rnn.files import atomic_write_text
 
 MB = 1 << 20
 PAGE = os.sysconf("SC_PAGE_SIZE")

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from caesar_rnn.corpus import _WORD, UNIGRAM_FILE, WORDFREQ_LIST, _symspell_file
+from caesar_rnn.data.corpus import _WORD, UNIGRAM_FILE, WORDFREQ_LIST, _symspell_file
 
 
 def main() -> None:

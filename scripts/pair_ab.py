@@ -18,8 +18,8 @@ from collections import defaultdict
 import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS
-from caesar_rnn.corpus import TextCorpus
-from caesar_rnn.decode import (
+from caesar_rnn.data.corpus import TextCorpus
+from caesar_rnn.decoding.decode import (
     Backend,
     _encode,
     decrypt_messages,
@@ -27,7 +27,7 @@ from caesar_rnn.decode import (
     log_softmax,
     shift_scores,
 )
-from caesar_rnn.evaluate import Message, sample_messages
+from caesar_rnn.evaluation.evaluate import Message, sample_messages
 
 
 def pair_argmax_wrong(msgs: list[Message], a: Backend, b: Backend) -> np.ndarray:

@@ -6,7 +6,7 @@
 
 For a message of n letters the key decode picks one of the 26 rotations of the ciphertext. The
 model is fitted to its training source's posterior over them; the *source-Bayes* solver decides
-with that posterior itself: of the 26 rotations, the one the source (`caesar_rnn.corpus`: the word
+with that posterior itself: of the 26 rotations, the one the source (`caesar_rnn.data.corpus`: the word
 chain that `make model` draws its pairs from) makes most probable. So it shows what learning the
 source perfectly would give, and the gap between it and the model is a gap in learning, not in
 text. (It is not an upper bound for every solver on held-out English: a solver with another prior
@@ -19,7 +19,7 @@ can do better on a given text.)
 
 `--source-mid-word`: the share of source messages that start inside a word, per style
 (`letters:0.5,natural:0.3` is make model's mix); by default the same as `--mid-word`, i.e. a solver
-told how the held-out messages were cut. The messages are `caesar_rnn.evaluate.sample_messages`'
+told how the held-out messages were cut. The messages are `caesar_rnn.evaluation.evaluate.sample_messages`'
 with the given seed (the rows line up with `scripts/eval_heldout.py` for the same counts), and the
 quadgram cracker and, with `--model`, the model's key decode are scored on the same ones.
 """
@@ -39,9 +39,9 @@ from typing import Any
 import numpy as np
 
 from caesar_rnn.cipher import shift_text, tokenize
-from caesar_rnn.corpus import TextCorpus
-from caesar_rnn.datagen import MAX_CUT, make_plaintext
-from caesar_rnn.evaluate import classical_solver, model_solver, sample_messages
+from caesar_rnn.data.corpus import TextCorpus
+from caesar_rnn.data.generate import MAX_CUT, make_plaintext
+from caesar_rnn.evaluation.evaluate import classical_solver, model_solver, sample_messages
 
 
 def as_symbols(text: str) -> str:
@@ -87,7 +87,7 @@ def _letters(w: str) -> str:
 
 
 class ExactSource:
-    """The exact probability that the word chain (`caesar_rnn.corpus.WordChain`, as `gen-data`
+    """The exact probability that the word chain (`caesar_rnn.data.corpus.WordChain`, as `gen-data`
     walks it) gives a letters-style message that starts with a given string, summed over every way
     of cutting the string into words. From a word start: P(s) = sum over first words w1 of
     P_start(w1) * P(rest | w1), where the next word after w is a successor by word-pair count
@@ -96,7 +96,7 @@ class ExactSource:
     first word loses its first j letters, j uniform in 1..min(MAX_CUT, letters - 1)."""
 
     def __init__(self) -> None:
-        from caesar_rnn.corpus import default_chain
+        from caesar_rnn.data.corpus import default_chain
 
         chain = default_chain()
         self.restart = chain.restart

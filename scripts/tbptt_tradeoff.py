@@ -4,7 +4,7 @@ activation memory, accuracy by position.
     python scripts/tbptt_tradeoff.py            # ~10 min on 2 busy CPU cores at the defaults
 
 Every run trains the same unidirectional one-layer GRU (unknown key, messages of exactly
-``--length`` letters) with ``caesar_rnn.train.train`` and ``TrainConfig(tbptt=K)``, i.e. what
+``--length`` letters) with ``caesar_rnn.training.trainer.train`` and ``TrainConfig(tbptt=K)``, i.e. what
 ``caesar-rnn train --no-bidirectional --tbptt K`` does. Memory is the peak of bytes autograd holds
 for the backward pass of one batch (``theory.SavedActivations``; parameters and optimizer state
 excluded: they do not depend on K). Writes docs/tbptt.md.
@@ -21,14 +21,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from caesar_rnn.checkpoint import load_torch_model
 from caesar_rnn.config import ModelConfig
-from caesar_rnn.datagen import generate, write_jsonl
-from caesar_rnn.dataset import encipher_tokens, encode_plain, targets_of
-from caesar_rnn.model import CaesarRNN
-from caesar_rnn.tbptt import tbptt_backward
+from caesar_rnn.data.dataset import encipher_tokens, encode_plain, targets_of
+from caesar_rnn.data.generate import generate, write_jsonl
+from caesar_rnn.nn.model import CaesarRNN
+from caesar_rnn.nn.tbptt import tbptt_backward
+from caesar_rnn.store import load_torch_model
 from caesar_rnn.theory import SavedActivations, accuracy_by_position
-from caesar_rnn.train import TrainConfig, train
+from caesar_rnn.training.trainer import TrainConfig, train
 
 
 def probe(n: int, length: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -20,13 +20,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from caesar_rnn.checkpoint import load_torch_model
 from caesar_rnn.config import ModelConfig
-from caesar_rnn.datagen import generate, write_jsonl
-from caesar_rnn.dataset import encipher_tokens, encode_plain, targets_of
-from caesar_rnn.model import CaesarRNN
+from caesar_rnn.data.dataset import encipher_tokens, encode_plain, targets_of
+from caesar_rnn.data.generate import generate, write_jsonl
+from caesar_rnn.nn.model import CaesarRNN
+from caesar_rnn.store import load_torch_model
 from caesar_rnn.theory import state_gradient_norms
-from caesar_rnn.train import TrainConfig, train
+from caesar_rnn.training.trainer import TrainConfig, train
 
 ARCHS = ("rnn", "gru", "lstm")
 

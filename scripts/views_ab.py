@@ -1,4 +1,4 @@
-"""Both decodes with and without their second reading (``caesar_rnn.decode.VIEW_MIN_LETTERS``),
+"""Both decodes with and without their second reading (``caesar_rnn.decoding.decode.VIEW_MIN_LETTERS``),
 on the same messages: misses by length, and the key decode's speed, both measured in this run.
 
     python scripts/views_ab.py --corpus ../shared/corpora/*.txt /usr/share/common-licenses/GPL-3 \
@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from caesar_rnn.corpus import TextCorpus
-from caesar_rnn.decode import decrypt_messages, load_backend
-from caesar_rnn.evaluate import sample_messages
+from caesar_rnn.data.corpus import TextCorpus
+from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.evaluation.evaluate import sample_messages
 
 
 def main() -> None:

@@ -36,8 +36,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A small bidirectional GRU trained for a few seconds on fixed-key (shift 3) data."""
     from caesar_rnn.config import ModelConfig
-    from caesar_rnn.datagen import generate, write_jsonl
-    from caesar_rnn.train import TrainConfig, train
+    from caesar_rnn.data.generate import generate, write_jsonl
+    from caesar_rnn.training.trainer import TrainConfig, train
 
     d = tmp_path_factory.mktemp("tiny")
     data = d / "pairs.jsonl"

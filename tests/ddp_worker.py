@@ -12,8 +12,8 @@ import signal
 import sys
 
 from caesar_rnn.config import ModelConfig
-from caesar_rnn.resume import TrainingInterrupted
-from caesar_rnn.train import TrainConfig, train
+from caesar_rnn.training.state import TrainingInterrupted
+from caesar_rnn.training.trainer import TrainConfig, train
 
 
 def main() -> None:

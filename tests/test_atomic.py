@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.fileio import atomic_writer
+from caesar_rnn.files import atomic_writer
 
 
 def _temps(d: Path) -> list[Path]:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from caesar_rnn import devices
 from caesar_rnn.cipher import encrypt
-from caesar_rnn.cli import app
+from caesar_rnn.cli.app import app
 from caesar_rnn.errors import CaesarRNNError
 
 runner = CliRunner()
@@ -49,7 +49,7 @@ def test_decrypt_invalid_utf8_far_into_a_file(tmp_path: Path, tiny_model: str) -
 
 
 def test_decrypt_utf8_split_across_blocks_is_fine(tmp_path: Path) -> None:
-    from caesar_rnn.textio import CHUNK, read_lines
+    from caesar_rnn.files import CHUNK, read_lines
 
     src = tmp_path / "in.txt"
     src.write_bytes(b"a" * (CHUNK - 1) + "é\n".encode() + b"b\n")  # é straddles the boundary
@@ -101,7 +101,7 @@ def test_decrypt_megabyte_line(unit: str, tmp_path: Path, tiny_model: str) -> No
 
 
 def test_decrypt_stream_bounds_buffered_characters() -> None:
-    from caesar_rnn.decode import decrypt_stream
+    from caesar_rnn.decoding.decode import decrypt_stream
 
     class Counting:
         class config:  # noqa: N801 - mimics the ModelConfig fields decode reads
@@ -247,12 +247,12 @@ def test_device_auto_falls_back_to_cpu(no_cuda: None) -> None:
 
 
 def test_decrypt_ctrl_c_is_quiet(tiny_model: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import caesar_rnn.decode
+    import caesar_rnn.decoding.decode
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(caesar_rnn.decode, "decrypt_stream", interrupted)
+    monkeypatch.setattr(caesar_rnn.decoding.decode, "decrypt_stream", interrupted)
     r = runner.invoke(app, ["decrypt", "khoor", "--model", tiny_model])
     assert r.exit_code == 130
     assert r.stdout == "" and r.stderr.endswith("interrupted\n")

@@ -5,8 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from caesar_rnn import classical, ngrams
 from caesar_rnn.cipher import encrypt
+from caesar_rnn.classical import crackers as classical
+from caesar_rnn.classical import ngrams
 from caesar_rnn.errors import CaesarRNNError
 
 # Written for these tests (no corpus text): ordinary English sentences of 20+ letters.
@@ -117,7 +118,7 @@ def test_crack_is_case_and_punctuation_blind() -> None:
 
 
 def test_model_scores_match_decrypt(tiny_model: str) -> None:
-    from caesar_rnn.decode import decrypt_messages, load_backend, shift_scores
+    from caesar_rnn.decoding.decode import decrypt_messages, load_backend, shift_scores
 
     backend = load_backend(tiny_model)
     msgs = ["khoor zruog", "Wkh zhdwkhu", "", "12"]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from caesar_rnn.cli import app
+from caesar_rnn.cli.app import app
 
 runner = CliRunner()
 

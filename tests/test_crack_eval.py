@@ -7,8 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from caesar_rnn.cipher import encrypt
-from caesar_rnn.cli import app
-from caesar_rnn.datagen import generate, write_jsonl
+from caesar_rnn.cli.app import app
+from caesar_rnn.data.generate import generate, write_jsonl
 
 runner = CliRunner()
 
@@ -155,8 +155,8 @@ def test_eval_bad_data_file(tmp_path: Path) -> None:
 
 
 def test_model_solvers_share_forward_passes(tiny_model: str) -> None:
-    from caesar_rnn import evaluate as ev
-    from caesar_rnn.decode import load_backend
+    from caesar_rnn.decoding.decode import load_backend
+    from caesar_rnn.evaluation import evaluate as ev
 
     inner = load_backend(tiny_model)
     calls = []
@@ -180,7 +180,7 @@ def test_model_solvers_share_forward_passes(tiny_model: str) -> None:
 
 
 def test_pool_weights_by_messages() -> None:
-    from caesar_rnn.report import pool, speeds
+    from caesar_rnn.evaluation.report import pool, speeds
 
     a = [
         dict(
@@ -239,8 +239,8 @@ def test_sample_messages_mid_word(tmp_path: Path) -> None:
     """--mid-word: the share of evaluation messages that start inside a word; 0 keeps the
     messages of earlier reports (no extra random draws)."""
     from caesar_rnn.cipher import letters_of
-    from caesar_rnn.corpus import TextCorpus
-    from caesar_rnn.evaluate import sample_messages
+    from caesar_rnn.data.corpus import TextCorpus
+    from caesar_rnn.evaluation.evaluate import sample_messages
 
     (tmp_path / "prose.txt").write_text(PROSE)
     corpus = TextCorpus.from_files([tmp_path / "prose.txt"])

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from caesar_rnn.cipher import encrypt, letters_of
-from caesar_rnn.datagen import generate, write_jsonl
+from caesar_rnn.data.generate import generate, write_jsonl
 from caesar_rnn.errors import CaesarRNNError
 
 
@@ -145,7 +145,7 @@ def test_default_source_has_what_real_prose_has() -> None:
     them. Contractions keep their apostrophe in the natural style, lose it in the letters style."""
     import random
 
-    from caesar_rnn.corpus import default_chain, dress
+    from caesar_rnn.data.corpus import default_chain, dress
 
     chain = default_chain()
     vocab = set(chain.words)

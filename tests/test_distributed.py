@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from caesar_rnn.dataset import Pairs, TokenData
-from caesar_rnn.distributed import is_main_process, session, steps_per_rank
+from caesar_rnn.data.dataset import Pairs, TokenData
 from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.training.distributed import is_main_process, session, steps_per_rank
 
 RANK_LINE = re.compile(
     r"\[rank (\d)/2\] trained (\d+) steps on its shard: (\d+) messages, (\d+) tokens, "
@@ -85,9 +85,9 @@ def test_alone_nothing_is_distributed(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bf16_on_a_cpu_without_native_bf16_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from caesar_rnn import train as train_mod
     from caesar_rnn.config import ModelConfig
-    from caesar_rnn.train import TrainConfig, train
+    from caesar_rnn.training import trainer as train_mod
+    from caesar_rnn.training.trainer import TrainConfig, train
 
     monkeypatch.setattr(train_mod, "cpu_has_bf16", lambda: False)
     with pytest.raises(CaesarRNNError, match="--bf16 needs a CUDA device or a CPU with native"):
@@ -96,7 +96,7 @@ def test_bf16_on_a_cpu_without_native_bf16_is_a_clear_error(
 
 @pytest.fixture(scope="module")
 def pairs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from caesar_rnn.datagen import generate, write_jsonl
+    from caesar_rnn.data.generate import generate, write_jsonl
 
     data = tmp_path_factory.mktemp("ddp") / "pairs.jsonl"
     write_jsonl(generate(2000, 4, 16, shift=3, seed=1), data)
@@ -130,8 +130,8 @@ def test_torchrun_one_process_trains_like_a_plain_run(pairs: Path, tmp_path: Pat
 
 
 def test_torchrun_two_cpu_processes(pairs: Path, tmp_path: Path) -> None:
-    from caesar_rnn.checkpoint import load_meta
-    from caesar_rnn.decode import decrypt_messages, load_backend
+    from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+    from caesar_rnn.store import load_meta
 
     out = tmp_path / "model"
     proc = _train(
@@ -200,12 +200,12 @@ def test_bf16_autocast_runs_the_cpu_training_forward_in_bf16(
     import numpy as np
     import torch
 
-    from caesar_rnn import train as train_mod
-    from caesar_rnn.checkpoint import load_meta, load_weights
     from caesar_rnn.config import ModelConfig
-    from caesar_rnn.datagen import generate, write_jsonl
+    from caesar_rnn.data.generate import generate, write_jsonl
     from caesar_rnn.devices import cpu_has_bf16
-    from caesar_rnn.train import TrainConfig, train
+    from caesar_rnn.store import load_meta, load_weights
+    from caesar_rnn.training import trainer as train_mod
+    from caesar_rnn.training.trainer import TrainConfig, train
 
     if not cpu_has_bf16():
         pytest.skip("this CPU has no native bf16")
@@ -237,11 +237,11 @@ def test_bf16_autocast_runs_the_cpu_training_forward_in_bf16(
 def test_bf16_autocast_trains_on_cuda(tmp_path: Path) -> None:
     import random
 
-    from caesar_rnn.checkpoint import load_meta
     from caesar_rnn.config import ModelConfig
-    from caesar_rnn.datagen import generate, write_jsonl
-    from caesar_rnn.decode import decrypt_messages, load_backend
-    from caesar_rnn.train import TrainConfig, train
+    from caesar_rnn.data.generate import generate, write_jsonl
+    from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+    from caesar_rnn.store import load_meta
+    from caesar_rnn.training.trainer import TrainConfig, train
 
     rng = random.Random(0)  # a corpus of random words: no symspellpy needed on GPU machines
     words = [

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from caesar_rnn.checkpoint import load_meta
-from caesar_rnn.decode import decrypt_messages, load_backend
+from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.store import load_meta
 
 
 def test_fixed_key_gru_learns(tiny_model: str) -> None:

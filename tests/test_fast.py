@@ -14,14 +14,14 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from caesar_rnn import bulk
-from caesar_rnn.checkpoint import shipped_model_dir
 from caesar_rnn.cipher import decrypt, encrypt
-from caesar_rnn.cli import app
+from caesar_rnn.cli.app import app
 from caesar_rnn.config import ModelConfig
-from caesar_rnn.decode import decrypt_messages, load_backend
-from caesar_rnn.infer import NumpyRNN
-from caesar_rnn.model import CaesarRNN
+from caesar_rnn.decoding import bulk
+from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.nn.model import CaesarRNN
+from caesar_rnn.nn.numpy_rnn import NumpyRNN
+from caesar_rnn.store import shipped_model_dir
 
 runner = CliRunner()
 
@@ -37,7 +37,7 @@ TEXT = (
 # Runs CLI commands in a fresh interpreter and reports which heavy modules they imported.
 _PROBE = """
 import json, sys
-from caesar_rnn.cli import app
+from caesar_rnn.cli.app import app
 codes = []
 for args in json.loads(sys.argv[1]):
     try:
@@ -80,7 +80,7 @@ def test_light_commands_never_import_torch(tmp_path: Path) -> None:
 
 def test_decode_modules_never_import_torch(tmp_path: Path) -> None:
     code = (
-        "import sys, caesar_rnn.decode, caesar_rnn.bulk, caesar_rnn.infer, caesar_rnn.cli;"
+        "import sys, caesar_rnn.decoding.decode, caesar_rnn.decoding.bulk, caesar_rnn.nn.numpy_rnn, caesar_rnn.cli.app;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'symspellpy', 'wordfreq')))"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
@@ -204,7 +204,7 @@ def test_jobs_must_not_be_negative() -> None:
 def test_shipped_model_numpy_matches_torch() -> None:
     """The shipped model in NumPy and in torch: the same argmax at every position; logits agree
     to float32 summation order (about 1e-4 absolute on logits up to ~25 for a 2x256 GRU)."""
-    from caesar_rnn.checkpoint import load_torch_model
+    from caesar_rnn.store import load_torch_model
 
     tokens = np.random.default_rng(0).integers(0, 27, (8, 64))
     with torch.no_grad():
@@ -305,7 +305,7 @@ def test_argmax_decode_adds_the_second_reading_letter_by_letter(views: bool, wan
 
 
 def test_key_scores_add_the_second_reading() -> None:
-    from caesar_rnn.decode import _encode, key_scores, log_softmax, shift_scores
+    from caesar_rnn.decoding.decode import _encode, key_scores, log_softmax, shift_scores
 
     backend = load_backend(shipped_model_dir())
     msg = encrypt("Pity, especially.", 11)
@@ -339,7 +339,7 @@ def test_cli_key_prefix(tmp_path: Path) -> None:
 def test_torch_backend_decodes_like_numpy(mode: str) -> None:
     """The torch backend (what a GPU runs) through both decodes and their second readings, here
     on the CPU: the same plaintexts and keys as the NumPy backend."""
-    from caesar_rnn.decode import TorchBackend
+    from caesar_rnn.decoding.decode import TorchBackend
 
     msgs = [encrypt(p, s) for s, p in enumerate(["Pity, especially.", "it was the best", "abc"])]
     msgs += [encrypt("the quick brown fox jumps over the lazy dog " * 4, 9)]  # several windows

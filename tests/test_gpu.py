@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from caesar_rnn.config import ModelConfig
-from caesar_rnn.datagen import generate, write_jsonl
-from caesar_rnn.decode import decrypt_messages, load_backend
-from caesar_rnn.train import TrainConfig, train
+from caesar_rnn.data.generate import generate, write_jsonl
+from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.training.trainer import TrainConfig, train
 
 
 @pytest.mark.gpu

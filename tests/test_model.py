@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from caesar_rnn.checkpoint import ModelMeta, load_meta, load_torch_model, load_weights, save_model
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.infer import NumpyRNN
-from caesar_rnn.model import CaesarRNN
+from caesar_rnn.nn.model import CaesarRNN
+from caesar_rnn.nn.numpy_rnn import NumpyRNN
+from caesar_rnn.store import ModelMeta, load_meta, load_torch_model, load_weights, save_model
 
 CONFIGS = [
     ModelConfig(arch, 16, layers, bidi, boundaries)
@@ -132,7 +132,7 @@ def test_canonical_model_is_rotation_invariant(bidi: bool) -> None:
 
 def test_rotate_to_a_unsigned_tokens() -> None:
     """Decoding feeds uint8 tokens: the rotation must not wrap around 256."""
-    from caesar_rnn.infer import rotate_to_a
+    from caesar_rnn.nn.numpy_rnn import rotate_to_a
 
     toks = np.array([[3, 1, 26, 0]], np.uint8)
     assert rotate_to_a(toks).tolist() == [[0, 24, 26, 23]]
@@ -140,9 +140,9 @@ def test_rotate_to_a_unsigned_tokens() -> None:
 
 def test_key_decode_loss_is_cross_entropy_of_the_key_decode_scores() -> None:
     """The training loss on keys scores the 26 shifts exactly as `--decode key` does."""
-    from caesar_rnn.dataset import IGNORE, encipher_tokens, targets_of
-    from caesar_rnn.decode import key_scores
-    from caesar_rnn.train import key_decode_loss
+    from caesar_rnn.data.dataset import IGNORE, encipher_tokens, targets_of
+    from caesar_rnn.decoding.decode import key_scores
+    from caesar_rnn.training.trainer import key_decode_loss
 
     rng = np.random.default_rng(0)
     plain = rng.integers(0, 27, size=(5, 9))  # letters and boundaries (26)
@@ -164,7 +164,7 @@ def test_key_decode_loss_is_cross_entropy_of_the_key_decode_scores() -> None:
 def test_letter_noise_leaves_first_letters_and_boundaries(p: float) -> None:
     """Training noise replaces letters at random, never a message's first letter (the canonical
     rotation hangs on it) nor a word boundary."""
-    from caesar_rnn.train import add_letter_noise
+    from caesar_rnn.training.trainer import add_letter_noise
 
     torch.manual_seed(0)
     rng = np.random.default_rng(1)
@@ -184,8 +184,8 @@ def test_letter_noise_leaves_first_letters_and_boundaries(p: float) -> None:
 
 @pytest.mark.parametrize("p", [-0.1, 1.5])
 def test_letter_noise_out_of_range_is_refused(tmp_path: Path, p: float) -> None:
-    from caesar_rnn.datagen import generate, write_jsonl
-    from caesar_rnn.train import TrainConfig, train
+    from caesar_rnn.data.generate import generate, write_jsonl
+    from caesar_rnn.training.trainer import TrainConfig, train
 
     data = tmp_path / "pairs.jsonl"
     write_jsonl(generate(40, 6, 12, seed=0), data)
@@ -195,8 +195,8 @@ def test_letter_noise_out_of_range_is_refused(tmp_path: Path, p: float) -> None:
 
 
 def test_key_decode_loss_is_refused_with_tbptt(tmp_path: Path) -> None:
-    from caesar_rnn.datagen import generate, write_jsonl
-    from caesar_rnn.train import TrainConfig, train
+    from caesar_rnn.data.generate import generate, write_jsonl
+    from caesar_rnn.training.trainer import TrainConfig, train
 
     data = tmp_path / "pairs.jsonl"
     write_jsonl(generate(40, 6, 12, shift=3, seed=0), data)
@@ -209,6 +209,6 @@ def test_key_decode_loss_is_refused_with_tbptt(tmp_path: Path) -> None:
     ("tail", "want"), [("two words", True), ("end.", False), ("Ça va", True), ("", False)]
 )
 def test_has_boundaries_looks_past_a_letters_only_start(tail: str, want: bool) -> None:
-    from caesar_rnn.dataset import has_boundaries
+    from caesar_rnn.data.dataset import has_boundaries
 
     assert has_boundaries(["onlyletters"] * 20_000 + [tail]) is want

@@ -13,17 +13,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from caesar_rnn.checkpoint import ModelMeta, load_meta, load_torch_model, load_weights, save_model
-from caesar_rnn.cli import app
+from caesar_rnn.cli.app import app
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.store import ModelMeta, load_meta, load_torch_model, load_weights, save_model
 
 CFG = ModelConfig("gru", 8, 1, False)
 
 
 @pytest.fixture
 def model_dir(tmp_path: Path) -> Path:
-    from caesar_rnn.model import CaesarRNN
+    from caesar_rnn.nn.model import CaesarRNN
 
     d = tmp_path / "m"
     save_model(d, CaesarRNN(CFG).state_dict(), ModelMeta(CFG))
@@ -79,7 +79,7 @@ def test_config_changed_behind_the_weights(model_dir: Path) -> None:
 
 
 def test_weights_swapped_for_another_architecture(model_dir: Path, tmp_path: Path) -> None:
-    from caesar_rnn.model import CaesarRNN
+    from caesar_rnn.nn.model import CaesarRNN
 
     other = ModelConfig("lstm", 8, 1, False)
     save_model(tmp_path / "o", CaesarRNN(other).state_dict(), ModelMeta(other))

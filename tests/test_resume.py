@@ -18,13 +18,13 @@ import torch
 from safetensors.numpy import load_file
 from typer.testing import CliRunner
 
-from caesar_rnn import resume
-from caesar_rnn.cli import app
+from caesar_rnn.cli.app import app
 from caesar_rnn.config import ModelConfig
-from caesar_rnn.datagen import generate, write_jsonl
-from caesar_rnn.dataset import TokenData, read_pairs
+from caesar_rnn.data.dataset import TokenData, read_pairs
+from caesar_rnn.data.generate import generate, write_jsonl
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.train import TrainConfig, _split, resume_training, train
+from caesar_rnn.training import state as resume
+from caesar_rnn.training.trainer import TrainConfig, _split, resume_training, train
 
 STEPS = 30
 
@@ -244,12 +244,12 @@ def test_resume_writes_beside_the_checkpoint_from_any_folder(
 
 
 def test_ctrl_c_outside_the_training_loop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import caesar_rnn.train
+    import caesar_rnn.training.trainer
 
     def interrupted(path: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(caesar_rnn.train, "read_pairs", interrupted)
+    monkeypatch.setattr(caesar_rnn.training.trainer, "read_pairs", interrupted)
     r = CliRunner().invoke(app, ["train", "--out", str(tmp_path / "m"), "--device", "cpu"])
     assert r.exit_code == 130
     assert r.stdout == "" and r.stderr == "interrupted\n"

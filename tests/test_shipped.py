@@ -3,10 +3,10 @@
 import pytest
 from typer.testing import CliRunner
 
-from caesar_rnn.checkpoint import shipped_model_dir
 from caesar_rnn.cipher import encrypt
-from caesar_rnn.cli import app
-from caesar_rnn.decode import decrypt_messages, load_backend
+from caesar_rnn.cli.app import app
+from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.store import shipped_model_dir
 
 SENTENCES = [
     "The weather was cold and the roads were quiet that morning.",

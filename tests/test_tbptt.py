@@ -10,12 +10,12 @@ import torch
 import torch.nn.functional as F
 from typer.testing import CliRunner
 
-from caesar_rnn.cli import app
+from caesar_rnn.cli.app import app
 from caesar_rnn.config import ModelConfig
-from caesar_rnn.datagen import generate, write_jsonl
-from caesar_rnn.dataset import IGNORE
-from caesar_rnn.model import CaesarRNN
-from caesar_rnn.tbptt import tbptt_backward
+from caesar_rnn.data.dataset import IGNORE
+from caesar_rnn.data.generate import generate, write_jsonl
+from caesar_rnn.nn.model import CaesarRNN
+from caesar_rnn.nn.tbptt import tbptt_backward
 
 
 def _batch(seed: int, B: int = 4, T: int = 12) -> tuple[torch.Tensor, torch.Tensor]:

@@ -10,17 +10,17 @@ import torch
 import torch.nn.functional as F
 
 from caesar_rnn.config import ModelConfig
-from caesar_rnn.datagen import generate, write_jsonl
-from caesar_rnn.decode import decrypt_messages, load_backend
-from caesar_rnn.model import CaesarRNN
-from caesar_rnn.tbptt import tbptt_backward
+from caesar_rnn.data.generate import generate, write_jsonl
+from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.nn.model import CaesarRNN
+from caesar_rnn.nn.tbptt import tbptt_backward
 from caesar_rnn.theory import (
     SavedActivations,
     accuracy_by_position,
     bptt_example,
     state_gradient_norms,
 )
-from caesar_rnn.train import TrainConfig, train
+from caesar_rnn.training.trainer import TrainConfig, train
 
 
 def test_q1_worked_example_numbers() -> None:

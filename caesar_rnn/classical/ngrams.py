@@ -1,5 +1,5 @@
 """English letter n-gram statistics for the classical crackers, counted from the same source the
-model trains on (``caesar_rnn.corpus``: word frequencies from symspellpy and wordfreq, word pairs
+model trains on (``caesar_rnn.data.corpus``: word frequencies from symspellpy and wordfreq, word pairs
 from symspellpy): the n-grams inside each word weighted by its frequency, plus those that span a
 word boundary, from the word pairs.
 
@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS
-from caesar_rnn.corpus import BIGRAM_FILE, WORDFREQ_LIST, word_frequencies, word_pairs
+from caesar_rnn.data.corpus import BIGRAM_FILE, WORDFREQ_LIST, word_frequencies, word_pairs
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.fileio import atomic_write_bytes
+from caesar_rnn.files import atomic_write_bytes
 
 ORDER = 4  # quadgrams
 #: An unseen n-gram is scored as its back-off estimate times this (a penalty for being unseen).

@@ -83,8 +83,8 @@ def gen_data(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Make ciphertext/plaintext pairs (JSONL: ciphertext, plaintext, shift) from English text."""
-    from caesar_rnn.datagen import generate, write_jsonl
-    from caesar_rnn.fileio import Interrupted, interruptible
+    from caesar_rnn.data.generate import generate, write_jsonl
+    from caesar_rnn.files import Interrupted, interruptible
 
     try:
         records = generate(count, min_len, max_len, shift, style, corpus or [], seed, mid_word)
@@ -180,15 +180,15 @@ def train(
     Runs unchanged under torchrun for data-parallel training over processes and machines
     (docs/scaling.md); only rank 0 prints results and writes the model.
     """
-    from caesar_rnn.resume import TrainingInterrupted
+    from caesar_rnn.training.state import TrainingInterrupted
 
     try:
         from caesar_rnn.config import ModelConfig
-        from caesar_rnn.train import TrainConfig, resume_training
-        from caesar_rnn.train import train as run_training
+        from caesar_rnn.training.trainer import TrainConfig, resume_training
+        from caesar_rnn.training.trainer import train as run_training
 
         if resume is not None:
-            from caesar_rnn.resume import load as load_checkpoint
+            from caesar_rnn.training.state import load as load_checkpoint
 
             ckpt = load_checkpoint(resume)
             out = Path(ckpt.training.get("out", out))
@@ -225,7 +225,7 @@ def train(
         raise typer.Exit(130) from None
     except CaesarRNNError as exc:
         fail(str(exc))
-    from caesar_rnn.distributed import is_main_process
+    from caesar_rnn.training.distributed import is_main_process
 
     if not is_main_process():  # other torchrun ranks: rank 0 reports for all
         return
@@ -301,10 +301,10 @@ def decrypt(
     # product stalls whenever one of its threads is descheduled (20x slower measured). --jobs
     # worker processes use the cores instead.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from caesar_rnn.checkpoint import resolve_model_dir
-    from caesar_rnn.decode import decrypt_stream, load_backend
+    from caesar_rnn.decoding.decode import decrypt_stream, load_backend
     from caesar_rnn.devices import resolve_device
-    from caesar_rnn.textio import check_text, quiet_broken_pipe, read_lines
+    from caesar_rnn.files import check_text, quiet_broken_pipe, read_lines
+    from caesar_rnn.store import resolve_model_dir
 
     try:
         if (text is None) == (file is None):
@@ -320,7 +320,7 @@ def decrypt(
             return
         lines: Iterator[str] = iter([check_text(text)]) if text is not None else read_lines(file)  # type: ignore[arg-type]
         if dev == "cpu" and file is not None:
-            from caesar_rnn.bulk import decrypt_parallel
+            from caesar_rnn.decoding.bulk import decrypt_parallel
 
             results = decrypt_parallel(
                 lines, backend, model_dir, decode, jobs, key_prefix=key_prefix
@@ -343,8 +343,8 @@ def _decrypt_whole(text: str | None, file: Path | None, backend: Any) -> None:
     """--whole: stream bytes from TEXT, a file or stdin to stdout under one key."""
     import io
 
-    from caesar_rnn.bulk import decrypt_whole
-    from caesar_rnn.textio import open_binary
+    from caesar_rnn.decoding.bulk import decrypt_whole
+    from caesar_rnn.files import open_binary
 
     if text is not None:
         src: Any = io.BytesIO((text + "\n").encode("utf-8", errors="surrogateescape"))
@@ -396,8 +396,8 @@ def crack(
     # One BLAS thread (read when NumPy loads), as in decrypt: on a busy machine a two-thread
     # matrix product stalls whenever one of its threads is descheduled.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from caesar_rnn.classical import METHODS, crack_stream
-    from caesar_rnn.textio import check_text, quiet_broken_pipe, read_lines
+    from caesar_rnn.classical.crackers import METHODS, crack_stream
+    from caesar_rnn.files import check_text, quiet_broken_pipe, read_lines
 
     try:
         if (text is None) == (file is None):
@@ -408,9 +408,9 @@ def crack(
             raise CaesarRNNError(f"--top must be at least 1, got {top}")
         backend = None
         if method == "model":
-            from caesar_rnn.checkpoint import resolve_model_dir
-            from caesar_rnn.decode import load_backend
+            from caesar_rnn.decoding.decode import load_backend
             from caesar_rnn.devices import resolve_device
+            from caesar_rnn.store import resolve_model_dir
 
             model_dir = resolve_model_dir(model)
             backend = load_backend(model_dir, resolve_device(device))
@@ -499,7 +499,7 @@ def eval_cmd(
 
     # One BLAS thread, as in decrypt; it also makes messages/s single-core for every solver.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from caesar_rnn import evaluate as ev
+    from caesar_rnn.evaluation import evaluate as ev
 
     try:
         if (data is None) == (not corpus):
@@ -525,15 +525,15 @@ def eval_cmd(
             msgs = ev.load_messages(data, lengths)
             source = str(data)
         else:
-            from caesar_rnn.corpus import TextCorpus
+            from caesar_rnn.data.corpus import TextCorpus
 
             text = TextCorpus.from_files(corpus or [])
             msgs = ev.sample_messages(text, per_bucket, lengths, style_list, seed, mid_word)
             source = ", ".join(p.name for p in corpus or [])
         model_dir = None
         if any(n in ("key", "argmax", "hybrid") for n in names):
-            from caesar_rnn.checkpoint import resolve_model_dir
             from caesar_rnn.devices import resolve_device
+            from caesar_rnn.store import resolve_model_dir
 
             model_dir = resolve_model_dir(model)
             info(f"using model {model_dir}")
@@ -542,7 +542,7 @@ def eval_cmd(
         info(f"evaluating {len(msgs)} messages from {source}")
         rows = ev.evaluate(msgs, solver_fns)
         if plot is not None:
-            from caesar_rnn.report import plot as draw
+            from caesar_rnn.evaluation.report import plot as draw
 
             draw(rows, plot, title=f"{source} ({len(msgs)} messages)")
             info(f"wrote {plot}")
@@ -560,7 +560,7 @@ def print_eval(rows: list[dict[str, Any]], source: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from caesar_rnn.report import speeds
+    from caesar_rnn.evaluation.report import speeds
 
     solvers = list(dict.fromkeys(r["solver"] for r in rows))
     by_cell = {(r["style"], r["letters"], r["solver"]): r for r in rows}

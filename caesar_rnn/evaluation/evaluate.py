@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS, decrypt, encrypt, letters_of
-from caesar_rnn.corpus import TextCorpus
-from caesar_rnn.datagen import STYLES, _trim_letters, draw_words
+from caesar_rnn.data.corpus import TextCorpus
+from caesar_rnn.data.generate import STYLES, _trim_letters, draw_words
 from caesar_rnn.errors import CaesarRNNError
 
 BUCKETS = (4, 6, 8, 10, 12, 16, 24, 32, 64, 128, 256)
@@ -107,7 +107,7 @@ def _by_shifts(ciphertexts: list[str], shifts: np.ndarray) -> list[str]:
 
 
 def classical_solver(method: str) -> Solver:
-    from caesar_rnn.classical import best_shifts, prepare
+    from caesar_rnn.classical.crackers import best_shifts, prepare
 
     prepare()
 
@@ -161,7 +161,7 @@ CHARGED = [0.0]
 def _backend(model_dir: str | Path, device: str, backend: Any) -> Any:
     if backend is not None:
         return backend
-    from caesar_rnn.decode import load_backend
+    from caesar_rnn.decoding.decode import load_backend
 
     return load_backend(model_dir, device)
 
@@ -171,8 +171,8 @@ def hybrid_solver(
 ) -> Solver:
     """Not the neural model alone: the model's key scores plus ``weight`` times the quadgram
     log-likelihood (natural log), each normalised over the 26 shifts (a product of experts)."""
-    from caesar_rnn.classical import ngram_scores
-    from caesar_rnn.decode import shift_scores
+    from caesar_rnn.classical.crackers import ngram_scores
+    from caesar_rnn.decoding.decode import shift_scores
 
     model = _backend(model_dir, device, backend)
 
@@ -187,7 +187,7 @@ def hybrid_solver(
 def model_solver(
     model_dir: str | Path, mode: str, device: str = "cpu", backend: Any = None
 ) -> Solver:
-    from caesar_rnn.decode import decrypt_messages
+    from caesar_rnn.decoding.decode import decrypt_messages
 
     model = _backend(model_dir, device, backend)
 
@@ -249,7 +249,7 @@ def make_solvers(
     out: dict[str, Solver] = {}
     shared = None
     if model_dir is not None and any(n in ("key", "argmax", "hybrid") for n in names):
-        from caesar_rnn.decode import load_backend
+        from caesar_rnn.decoding.decode import load_backend
 
         shared = SharedForward(load_backend(model_dir, device))
     for name in names:

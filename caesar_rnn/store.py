@@ -21,7 +21,7 @@ import numpy as np
 from caesar_rnn.cipher import ALPHABET
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.fileio import atomic_write_bytes, atomic_write_text
+from caesar_rnn.files import atomic_write_bytes, atomic_write_text
 
 FORMAT = "caesar-rnn-model"
 FORMAT_VERSION = 1
@@ -151,7 +151,7 @@ def load_torch_model(model_dir: str | Path, device: str = "cpu") -> Any:
     """A ``CaesarRNN`` with the directory's weights, on ``device``."""
     import torch
 
-    from caesar_rnn.model import CaesarRNN
+    from caesar_rnn.nn.model import CaesarRNN
 
     meta = load_meta(model_dir)
     weights = load_weights(model_dir, meta.model)

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from caesar_rnn.cipher import N_LETTERS, encrypt, is_letter, letters_of
-from caesar_rnn.corpus import TextCorpus, default_chain, dress
+from caesar_rnn.data.corpus import TextCorpus, default_chain, dress
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.fileio import atomic_writer
+from caesar_rnn.files import atomic_writer
 
 STYLES = ("letters", "natural")
 

@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from caesar_rnn.cipher import ALPHABET, N_LETTERS
-from caesar_rnn.decode import (
+from caesar_rnn.decoding.decode import (
     DECISIVE,
     DEFAULT_MODE,
     MODES,

@@ -13,8 +13,8 @@ import torch
 import torch.nn.functional as F
 
 from caesar_rnn.cipher import N_LETTERS
-from caesar_rnn.dataset import IGNORE
-from caesar_rnn.model import CaesarRNN, State
+from caesar_rnn.data.dataset import IGNORE
+from caesar_rnn.nn.model import CaesarRNN, State
 
 
 def detach_state(state: State) -> State:

@@ -23,16 +23,17 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from caesar_rnn.checkpoint import DEFAULT_TRAIN_DIR, ModelMeta, save_model
 from caesar_rnn.cipher import N_LETTERS
 from caesar_rnn.config import ModelConfig
-from caesar_rnn.dataset import IGNORE, TokenData, has_boundaries, read_pairs
-from caesar_rnn.decode import key_scores, log_softmax
+from caesar_rnn.data.dataset import IGNORE, TokenData, has_boundaries, read_pairs
+from caesar_rnn.decoding.decode import key_scores, log_softmax
 from caesar_rnn.devices import cpu_has_bf16, resolve_device
-from caesar_rnn.distributed import DistContext, session, steps_per_rank
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.model import CaesarRNN
-from caesar_rnn.resume import (
+from caesar_rnn.nn.model import CaesarRNN
+from caesar_rnn.nn.tbptt import tbptt_backward
+from caesar_rnn.store import DEFAULT_TRAIN_DIR, ModelMeta, save_model
+from caesar_rnn.training.distributed import DistContext, session, steps_per_rank
+from caesar_rnn.training.state import (
     Checkpoint,
     Checkpointer,
     Position,
@@ -40,8 +41,7 @@ from caesar_rnn.resume import (
     file_digest,
     stop_signals,
 )
-from caesar_rnn.resume import load as load_checkpoint
-from caesar_rnn.tbptt import tbptt_backward
+from caesar_rnn.training.state import load as load_checkpoint
 
 DEFAULT_DATA = "caesar-data.jsonl"
 #: Validation buckets: a message of n letters falls in the last bucket <= n.

@@ -18,11 +18,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from caesar_rnn.checkpoint import load_meta, load_torch_model, load_weights
 from caesar_rnn.cipher import ALPHABET, N_LETTERS, decrypt, fill_letters, tokenize
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.infer import NumpyRNN
+from caesar_rnn.nn.numpy_rnn import NumpyRNN
+from caesar_rnn.store import load_meta, load_torch_model, load_weights
 
 MODES = ("key", "argmax")
 DEFAULT_MODE = "key"

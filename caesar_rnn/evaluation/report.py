@@ -1,6 +1,6 @@
 """Evaluation rows -> summaries: several texts' rows pooled, overall speeds, the accuracy chart.
 
-Rows are ``caesar_rnn.evaluate.evaluate``'s: solver, style, letters, messages, exact, char_acc,
+Rows are ``caesar_rnn.evaluation.evaluate.evaluate``'s: solver, style, letters, messages, exact, char_acc,
 msgs_per_s. matplotlib is imported only to draw.
 """
 
@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from caesar_rnn.datagen import STYLES
+from caesar_rnn.data.generate import STYLES
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.fileio import atomic_writer
+from caesar_rnn.files import atomic_writer
 
 
 def pool(row_sets: Sequence[list[dict[str, Any]]]) -> list[dict[str, Any]]:

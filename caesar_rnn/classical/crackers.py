@@ -4,7 +4,7 @@
   better), the method of Ciphey-like tools.
 - ``ngram``: log10-likelihood of the plaintext under a letter quadgram model (higher is better).
 
-Both take their statistics from the same English source the model trains on (``caesar_rnn.ngrams``),
+Both take their statistics from the same English source the model trains on (``caesar_rnn.classical.ngrams``),
 so comparisons with the model are fair. Only letters count: case, spaces and punctuation are
 ignored. Scoring is vectorised over messages and shifts.
 """
@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from caesar_rnn.cipher import ALPHABET, N_LETTERS, decrypt, is_letter
+from caesar_rnn.classical.ngrams import ORDER, letter_freqs, ngram_logp
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.ngrams import ORDER, letter_freqs, ngram_logp
 
 METHODS = ("chi2", "ngram")  # crack also takes "model"
 _SHIFTS = np.arange(N_LETTERS)
@@ -153,13 +153,13 @@ def crack(
 ) -> list[list[Candidate]]:
     """Ranked candidates for each message: ``top`` of the 26 shifts, best first; none for a
     message without letters. ``method`` is chi2, ngram, or model (the key decode's summed
-    log-probabilities from ``backend``, a loaded model; see ``caesar_rnn.decode``)."""
+    log-probabilities from ``backend``, a loaded model; see ``caesar_rnn.decoding.decode``)."""
     if top < 1:
         raise CaesarRNNError(f"--top must be at least 1, got {top}")
     if method == "chi2":
         raw = chi2_scores(messages)
     elif method == "model":
-        from caesar_rnn.decode import shift_scores
+        from caesar_rnn.decoding.decode import shift_scores
 
         raw = shift_scores(list(messages), backend)
     else:

@@ -32,7 +32,7 @@ from torch import nn
 
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.fileio import atomic_write_bytes, atomic_write_text
+from caesar_rnn.files import atomic_write_bytes, atomic_write_text
 
 FORMAT = "caesar-rnn-train-state"
 FORMAT_VERSION = 1

@@ -1,0 +1,1 @@
+"""Classical solvers: n-gram tables and the chi-squared and quadgram crackers."""

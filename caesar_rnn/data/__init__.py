@@ -1,0 +1,1 @@
+"""Data: text sources (corpus), pair generation (generate) and pairs as tensors (dataset)."""

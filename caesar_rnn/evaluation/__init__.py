@@ -1,0 +1,1 @@
+"""Evaluation: held-out messages by length, side-by-side accuracy, reports and plots."""

@@ -1,0 +1,1 @@
+"""Networks: the torch model, its NumPy forward pass (no torch needed), truncated BPTT."""

@@ -1,0 +1,1 @@
+"""Training: the trainer, its resumable state, data-parallel runs under torchrun."""
