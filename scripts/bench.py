@@ -1,4 +1,4 @@
-"""Issue 6 benchmark: start-up, many short messages, one long text (--whole), with references
+"""Decryption benchmark: start-up, many short messages, one long text (--whole), with references
 measured in the same run, so that ratios hold on a busy machine. Training: scripts/bench_train.py.
 
     python scripts/bench.py                       # all sections, shipped model

@@ -1,4 +1,4 @@
-"""Issue 6 training benchmark: tokens/s, and where a step's time goes (data vs model).
+"""Training benchmark: tokens/s, and where a step's time goes (data vs model).
 
     python scripts/bench_train.py                      # shipped model's shape, 2 CPU threads
     python scripts/bench_train.py --device cuda --source random --batch-size 512

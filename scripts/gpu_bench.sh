@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6 on a GPU machine (< 2 minutes): decrypt --file of 20k short messages with the torch
+# The decryption and training benchmarks on a GPU machine (< 2 minutes): decrypt --file of 20k short messages with the torch
 # backend on the GPU beside NumPy on the CPU (same run, same file), then training tokens/s on the
 # GPU. Needs python3 with torch, numpy, safetensors, typer, rich, tqdm; not symspellpy (the
 # inputs are cut from a paragraph below, and training pairs are random letters).

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Issue 7 on a lent GPU (about 2 minutes on one H100): the bf16 GPU test, then training tokens/s of one process in float32,
+# Training options on a GPU (about 2 minutes on one H200; docs/scaling.md): the bf16 GPU test, then training tokens/s of one process in float32,
 # with --bf16 autocast, with --compile, and with both; then the same training under
 # `torchrun --nproc_per_node 1` (NCCL + DistributedDataParallel on the GPU, a group of one).
 # Needs python3 with torch, numpy, typer, rich, tqdm and safetensors; not symspellpy (the data is
 # cut from this repository's own English prose with --corpus).
-# Usage (device tool): bash scripts/gpu_ddp.sh      Results: a Markdown table on stdout and in $OUT.
+# Usage (on the GPU machine): bash scripts/gpu_ddp.sh      Results: a Markdown table on stdout and in $OUT.
 # Smoke test without a GPU: DEVICE=cpu STEPS=20 HIDDEN=16 BATCH=32 bash scripts/gpu_ddp.sh
 set -u
 export PYTHONPATH=$PWD:${PYTHONPATH:-} PYTHONUNBUFFERED=1
@@ -12,8 +12,8 @@ W=$(mktemp -d)
 OUT=${OUT:-$W}
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader | tee "$OUT/gpu.txt"
 python3 -c "import torch; print('torch', torch.__version__)" | tee -a "$OUT/gpu.txt"
-python3 -m pytest -q -p no:cacheprovider -m gpu tests/test_distributed.py 2>&1 | tail -3 \
-  | tee "$OUT/gpu-test.txt"  # the --bf16 training test (skipped without CUDA)
+python3 -m pytest -q -p no:cacheprovider -m gpu tests 2>&1 | tail -3 \
+  | tee "$OUT/gpu-test.txt"  # the GPU tests, --bf16 training among them (skipped without CUDA)
 cat README.md docs/*.md > "$W/corpus.txt" 2> /dev/null
 python3 -m caesar_rnn gen-data --corpus "$W/corpus.txt" --count 20000 --out "$W/pairs.jsonl" \
   > /dev/null 2> "$W/gen.log" || { cat "$W/gen.log"; exit 1; }

@@ -1,8 +1,9 @@
-"""Summarise what each training lever bought: reads the eval JSON files that
-`scripts/eval_heldout.py --json` wrote for each variant trained by `scripts/explore_gpu.sh`, and
-prints one Markdown row per variant (exact-message accuracy, key and argmax decode, per length).
+"""Tabulate held-out evaluations side by side: reads the eval JSON files that
+`scripts/eval_heldout.py --json` wrote, one per model (say each variant of a training lever), and
+prints one Markdown row per model (exact-message accuracy, key and argmax decode, per length).
 
-    python scripts/levers_table.py runs/explore/{base,b256,h384,l3,lstm,canon,canon_b256}.eval.json
+    python scripts/levers_table.py runs/a.eval.json runs/b.eval.json
+    python scripts/levers_table.py base=runs/A-base.eval.json,runs/B-base.eval.json ...
 
 An argument NAME=FILE,FILE... pools several eval files (say two held-out sets) into one row. The
 last column counts the messages of 4-16 letters that the decode got wrong.

@@ -2,7 +2,7 @@
 one), on the same held-out messages: misses by length of the key decode (the pair adds its two
 models' key scores) and of the argmax decode (the pair adds their per-letter log-probabilities).
 
-    python scripts/pair_ab.py --corpus ../shared/corpora/*.txt /usr/share/common-licenses/GPL-3 \
+    python experiments/canonical-input/pair_ab.py --corpus NOVEL.txt... /usr/share/common-licenses/GPL-3 \
         --full runs/pair/full --canonical runs/pair/half_c --other runs/pair/half_nc
 
 The models' own decodes (``decrypt_messages``) are printed beside the pair's. Messages: seed-0

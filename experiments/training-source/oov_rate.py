@@ -1,6 +1,6 @@
 """How much of a text's running words each training word list lacks (the figures in docs/data.md).
 
-    python scripts/oov_rate.py ../shared/corpora/*.txt /usr/share/common-licenses/GPL-3
+    python experiments/training-source/oov_rate.py NOVEL.txt... /usr/share/common-licenses/GPL-3
 
 For each text: the share of its word tokens (runs of a-z after lowercasing, so "don't" is "don" and
 "t") missing from symspellpy's word list and from wordfreq's, and the most common missing ones.

@@ -1,7 +1,7 @@
 """Both decodes with and without their second reading (``caesar_rnn.decoding.decode.VIEW_MIN_LETTERS``),
 on the same messages: misses by length, and the key decode's speed, both measured in this run.
 
-    python scripts/views_ab.py --corpus ../shared/corpora/*.txt /usr/share/common-licenses/GPL-3 \
+    python experiments/second-reading/views_ab.py --corpus NOVEL.txt... /usr/share/common-licenses/GPL-3 \
         --seeds 1 2 --mid-word 0 1
 
 Messages are drawn with ``sample_messages`` (``--per-bucket`` per length bucket and style) for

@@ -1,7 +1,7 @@
 """What a solver that knows English only from the model's training source could reach at best.
 
-    python scripts/source_bayes.py --exact --styles letters --lengths 4,6,8,10,12,16,24 \
-        --per-bucket 1200 --corpus ../shared/corpora/*.txt /usr/share/common-licenses/GPL-3 \
+    python experiments/source-bayes/source_bayes.py --exact --styles letters \
+        --lengths 4,6,8,10,12,16,24 --per-bucket 1200 --corpus NOVEL.txt... /usr/share/common-licenses/GPL-3 \
         [--mid-word 1.0] [--source-mid-word letters:0.5] [--model caesar_rnn/models/default]
 
 For a message of n letters the key decode picks one of the 26 rotations of the ciphertext. The

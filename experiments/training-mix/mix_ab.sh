@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 3 lever, at small scale on 2 CPU cores: where the training time goes across message
+# A training lever, at small scale on 2 CPU cores: where the training time goes across message
 # lengths (and how many messages start inside a word). Each variant is a `make model` mix
 # (scripts/build_model.py --mix); it gets its own 1 M pairs and is trained for as many steps of 384
 # as make the same number of training tokens as BASE's 2,000 steps, so every variant costs about the
@@ -7,9 +7,10 @@
 # B: four other licences), 300 messages per length and style, both decodes, from word starts and
 # from inside words (--mid-word 1.0).
 #
-#     bash scripts/mix_ab.sh ../shared/corpora/*.txt     # the held-out novels
+#     bash experiments/training-mix/mix_ab.sh NOVEL.txt...     # the held-out novels (README.md)
 #
-# Variants (docs/model.md, "Where the training time goes"); VARIANTS="a d" runs a subset.
+# Variants and results: README.md here (it ran on commit 91a0a9e, whose scripts/build_model.py
+# has --mix and --data-only); VARIANTS="a d" runs a subset.
 set -eu
 NOVELS=("$@")
 L=/usr/share/common-licenses

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Recipe exploration on a lent GPU (issue 3): does more distinct text or more training move the
+# Recipe exploration on a lent GPU: does more distinct text or more training move the
 # held-out accuracy? Makes 4 M distinct pairs of the `make model` mix (four 1 M shards, seeds 0-3;
 # shard 0 is exactly make model's data), then trains variants side by side on one GPU; each model
 # comes back as a tarball to be evaluated on held-out text with scripts/eval_heldout.py.
+# It drives scripts/build_model.py as of the commit each mode ran on (README.md here: fddf732 for
+# v7, b6d07b8 for scale and cpu-hour); that script's options have changed since.
 #
-# Usage (device tool): bash scripts/explore_gpu.sh [scale|cpu-hour|v7]
+# Usage (on the GPU machine, from the repository root): bash experiments/gpu-explore/explore_gpu.sh [scale|cpu-hour|v7]
 # v7: make model's own 8 M pairs (the shipped v7 data, byte for byte) and three variants of its
 # recipe side by side: peak lr 6e-3 and 1.5e-3 (same cost as make model on 2 CPU cores), and a
 # ceiling, 2x256 units at 1,024 messages per step (about 8x make model's CPU compute).
