@@ -1,9 +1,10 @@
 """Accuracy of a model on held-out real English, by message length and style, both decode modes.
 
     python scripts/eval_heldout.py --model caesar_rnn/models/default \
-        --corpus ../shared/corpora/*.txt /usr/share/common-licenses/GPL-3 --per-bucket 300
+        --corpus NOVEL.txt... /usr/share/common-licenses/GPL-3 --per-bucket 300
 
 Prints a Markdown table (exact-message / per-char accuracy) and optionally writes the rows as JSON.
+The held-out texts and how to get them: experiments/README.md, "Held-out text".
 """
 
 from __future__ import annotations

@@ -118,7 +118,7 @@ BATCH_TOKENS = 16384
 #: right from another. So both decodes also read each one-window message of this many letters
 #: or more without its first letter (another rotation of the same text, with the same key) and
 #: add up both readings. On held-out text this cut the misses at 8+ letters by a fifth to two
-#: fifths; below 8 letters the shorter reading cost more than it gave (docs/model.md).
+#: fifths; below 8 letters the shorter reading cost more than it gave (experiments/second-reading/).
 VIEW_MIN_LETTERS = 8
 _BOUNDARY = bytes([N_LETTERS])
 #: The confidence at which a key taken from a prefix is kept (``key_prefix``, ``--whole``).
