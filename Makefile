@@ -26,8 +26,8 @@ test-all: $(STAMP)
 	$(BIN)/pytest -q -m ''
 
 lint: $(STAMP)
-	$(BIN)/ruff check caesar_rnn tests scripts
-	$(BIN)/ruff format --check caesar_rnn tests scripts
+	$(BIN)/ruff check caesar_rnn tests scripts experiments
+	$(BIN)/ruff format --check caesar_rnn tests scripts experiments
 	$(BIN)/mypy
 
 # Rebuild the shipped default model from scratch (2 CPU cores; see docs/model.md).

@@ -1,6 +1,6 @@
-"""Design sheet Q1, step by step: the one-unit identity-activation RNN through PyTorch autograd.
+"""Question 1 of docs/theory.md, step by step: the one-unit identity-activation RNN through PyTorch autograd.
 
-    python scripts/bptt_example.py            # the sheet's numbers
+    python scripts/bptt_example.py            # the question's numbers
     python scripts/bptt_example.py --markdown # the same tables as Markdown (docs/theory.md)
 
 The forward and backward values come from ``caesar_rnn.theory.bptt_example`` (torch's nn.RNN,

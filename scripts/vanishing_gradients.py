@@ -1,11 +1,11 @@
-"""Design sheet Q2: ||dL_T/dh_k|| against T - k for a tanh RNN, a GRU and an LSTM, at
+"""Question 2 of docs/theory.md: ||dL_T/dh_k|| against T - k for a tanh RNN, a GRU and an LSTM, at
 initialisation and after a short training run on this toolkit's task (unknown key, letters).
 
     python scripts/vanishing_gradients.py            # ~4 min on 2 busy CPU cores
 
 Writes docs/vanishing_gradients.csv (arch, stage, distance, grad_norm) and
 docs/vanishing_gradients.png (log scale), and prints, for the tanh RNN, the quantities of the
-sheet's bound: the spectral norm of W_hh, the mean of (1 - h^2), and the spectral norm of the
+answer's bound: the spectral norm of W_hh, the mean of (1 - h^2), and the spectral norm of the
 actual step Jacobian diag(1 - h_t^2) W_hh. Models: one layer, unidirectional, 64 units (the
 measurement needs one layer, see caesar_rnn.theory.state_gradient_norms).
 """
@@ -41,7 +41,7 @@ def probe_batch(n: int, length: int, seed: int) -> tuple[torch.Tensor, torch.Ten
 
 @torch.no_grad()
 def tanh_bound(model: CaesarRNN, cipher: torch.Tensor) -> dict[str, float]:
-    """The sheet's factor (1 - h^2) W for a tanh RNN, on real inputs."""
+    """Answer 2's factor (1 - h^2) W for a tanh RNN, on real inputs."""
     w = model.rnn.weight_hh_l0  # (H, H)
     out, _ = model.rnn(torch.nn.functional.one_hot(cipher, model.config.input_size).float())
     d = 1 - out.pow(2)  # (B, T, H)
@@ -104,7 +104,7 @@ def main() -> None:
         w.writerow(["arch", "stage", "distance", "grad_norm"])
         w.writerows((a, s, d, f"{v:.6e}") for a, s, d, v in rows)
     print(
-        "\ntanh RNN, the sheet's bound ||dh_t/dh_(t-1)|| = ||diag(1 - h_t^2) W|| <= max(1 - h^2) ||W||"
+        "\ntanh RNN, answer 2's bound ||dh_t/dh_(t-1)|| = ||diag(1 - h_t^2) W|| <= max(1 - h^2) ||W||"
     )
     for stage, b in bounds.items():
         print(f"  {stage:8s} " + ", ".join(f"{k} {v:.3f}" for k, v in b.items()))
