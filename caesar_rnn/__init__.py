@@ -5,4 +5,9 @@ start-up, `encrypt`, `gen-data` and CPU decryption stay fast; torch is loaded on
 or to run on a GPU.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("caesar-rnn")  # written once, in pyproject.toml
+except PackageNotFoundError:  # pragma: no cover - run from a source tree that was never installed
+    __version__ = "0+unknown"

@@ -24,10 +24,13 @@ def resolve_device(spec: str) -> str:
     """'auto' | 'cpu' | 'cuda' | 'cuda:N' -> a concrete torch device string."""
     if spec == "cpu":
         return "cpu"
-    if spec == "auto" and not _driver_present():
-        return "cpu"
+    from caesar_rnn.extras import missing, require
+
+    if spec == "auto" and (not _driver_present() or missing("train", ("torch",))):
+        return "cpu"  # the base install runs on the CPU, GPU or not
     if spec != "auto" and spec != "cuda" and not spec.startswith("cuda:"):
         raise CaesarRNNError(f"unknown device {spec!r}: choose auto, cpu or cuda")
+    require("train", f"device {spec}", "torch")
     import torch
 
     if torch.cuda.is_available():

@@ -22,14 +22,6 @@ PROSE = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _own_cache_dir(
-    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    """The n-gram table cache goes to a temporary dir, never the user's ~/.cache."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
-
-
 def test_crack_table() -> None:
     r = runner.invoke(app, ["crack", encrypt("the meeting is on friday", 5), "--top", "3"])
     assert r.exit_code == 0, r.stderr

@@ -3,20 +3,18 @@ model trains on (``caesar_rnn.data.corpus``: word frequencies from symspellpy an
 from symspellpy): the n-grams inside each word weighted by its frequency, plus those that span a
 word boundary, from the word pairs.
 
-Counting takes ~1.5 s of CPU, so the log-probability tables are cached in a small safetensors file
-under the user's cache dir (raw arrays, no pickle, named by everything they depend on) and in
-memory.
+Counting takes ~1.5 s of CPU and needs the training extra (symspellpy, wordfreq), so the package
+ships the log-probability tables, counted once by ``scripts/build_ngrams.py``, in a small safetensors
+file beside this module (raw float16 arrays, no pickle): the base install cracks without those
+packages, and nothing is written under the home directory.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import importlib.metadata
-import json
-import os
 from collections.abc import Sequence
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +27,6 @@ from caesar_rnn.files import atomic_write_bytes
 ORDER = 4  # quadgrams
 #: An unseen n-gram is scored as its back-off estimate times this (a penalty for being unseen).
 BACKOFF = 0.01
-_CACHE_FORMAT = 2  # bump when the tables' meaning changes
 
 
 @lru_cache(maxsize=1)
@@ -97,45 +94,57 @@ def _compute_logp(n: int) -> np.ndarray:
     return np.where(counts > 0, logp, backed).astype(np.float64)
 
 
-def cache_path() -> Path:
-    """Where the n-gram tables are cached: under $XDG_CACHE_HOME (default ~/.cache), named by
-    everything they depend on, so a new symspellpy or a new scorer never reads a stale file."""
-    versions = []
+#: The tables as shipped inside the package (built by scripts/build_ngrams.py).
+TABLE_FILE = "ngrams.safetensors"
+
+
+def compute_tables() -> dict[str, np.ndarray]:
+    """The log10 tables for n = 1..ORDER, counted from the default English source (needs the
+    training extra; ~1.5 s of CPU), as float16: what the package ships."""
+    return {f"logp{n}": _compute_logp(n).astype(np.float16) for n in range(1, ORDER + 1)}
+
+
+def write_tables(path: str | Path) -> None:
+    """Count the tables and write them to ``path`` (safetensors: raw arrays, no pickle)."""
+    from safetensors.numpy import save
+
+    atomic_write_bytes(path, save(compute_tables(), metadata=_provenance()))
+
+
+def _provenance() -> dict[str, str]:
+    versions = {}
     for package in ("symspellpy", "wordfreq"):
         try:
-            versions.append(importlib.metadata.version(package))
+            versions[package] = importlib.metadata.version(package)
         except importlib.metadata.PackageNotFoundError:
-            versions.append("?")
-    key = json.dumps([_CACHE_FORMAT, versions, WORDFREQ_LIST, BIGRAM_FILE, BACKOFF, ORDER])
-    name = f"ngrams-{hashlib.sha256(key.encode()).hexdigest()[:16]}.safetensors"
-    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(root) / "caesar-rnn" / name
+            versions[package] = "?"
+    return {**versions, "wordfreq_list": WORDFREQ_LIST, "bigram_file": BIGRAM_FILE,
+            "backoff": str(BACKOFF), "order": str(ORDER)}  # fmt: skip
 
 
 @lru_cache(maxsize=1)
 def _logp_tables() -> tuple[np.ndarray, ...]:
-    """The log10 n-gram tables for n = 1..ORDER. Counting them takes ~1.5 s of CPU, so they are
-    kept in a cache file (safetensors: raw arrays, no pickle; ~2 MB as float32); a missing,
-    unreadable or malformed file is recomputed, and an unwritable cache dir is skipped."""
-    from safetensors.numpy import load, save
+    """The log10 n-gram tables for n = 1..ORDER, read from the file inside the package (float16,
+    ~0.9 MB: a few ms to load; nothing is counted or written at run time)."""
+    try:
+        data = resources.files("caesar_rnn.classical").joinpath(TABLE_FILE).read_bytes()
+    except OSError as exc:
+        raise CaesarRNNError(f"the packaged n-gram tables ({TABLE_FILE}) are missing") from exc
+    return load_tables(data)
 
-    path = cache_path()
+
+def load_tables(data: bytes) -> tuple[np.ndarray, ...]:
+    """The tables of a file written by ``write_tables``, checked: n = 1..ORDER, finite."""
+    from safetensors.numpy import load
+
     shapes = [(N_LETTERS**n,) for n in range(1, ORDER + 1)]
     try:
-        z = load(path.read_bytes())
+        z = load(data)
         tables = tuple(z[f"logp{n}"].astype(np.float64) for n in range(1, ORDER + 1))
-        if [t.shape for t in tables] == shapes and all(np.isfinite(t).all() for t in tables):
-            return tables
-    except Exception:  # missing, unreadable or damaged (safetensors raises its own errors)
-        pass
-    # Rounded as the file holds them, so the first run scores exactly like later ones.
-    tables = tuple(
-        _compute_logp(n).astype(np.float32).astype(np.float64) for n in range(1, ORDER + 1)
-    )
-    with contextlib.suppress(CaesarRNNError, OSError):  # a read-only home: compute each time
-        atomic_write_bytes(
-            path, save({f"logp{n}": t.astype(np.float32) for n, t in enumerate(tables, 1)})
-        )
+    except Exception as exc:  # safetensors raises its own error types for a damaged file
+        raise CaesarRNNError(f"the n-gram tables ({TABLE_FILE}) are damaged") from exc
+    if [t.shape for t in tables] != shapes or not all(np.isfinite(t).all() for t in tables):
+        raise CaesarRNNError(f"the n-gram tables ({TABLE_FILE}) are damaged")
     return tables
 
 

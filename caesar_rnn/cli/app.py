@@ -84,9 +84,12 @@ def gen_data(
 ) -> None:
     """Make ciphertext/plaintext pairs (JSONL: ciphertext, plaintext, shift) from English text."""
     from caesar_rnn.data.generate import generate, write_jsonl
+    from caesar_rnn.extras import TEXT_SOURCES, require
     from caesar_rnn.files import Interrupted, interruptible
 
     try:
+        if not corpus:
+            require("train", "gen-data", *TEXT_SOURCES)
         records = generate(count, min_len, max_len, shift, style, corpus or [], seed, mid_word)
         first = next(records)  # surfaces option and corpus errors before the file is touched
 
@@ -180,6 +183,12 @@ def train(
     Runs unchanged under torchrun for data-parallel training over processes and machines
     (docs/scaling.md); only rank 0 prints results and writes the model.
     """
+    from caesar_rnn.extras import require
+
+    try:
+        require("train", "train", "torch", "tqdm")
+    except CaesarRNNError as exc:
+        fail(str(exc))
     from caesar_rnn.training.state import TrainingInterrupted
 
     try:
@@ -500,8 +509,11 @@ def eval_cmd(
     # One BLAS thread, as in decrypt; it also makes messages/s single-core for every solver.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from caesar_rnn.evaluation import evaluate as ev
+    from caesar_rnn.extras import require
 
     try:
+        if plot is not None:
+            require("plot", "eval --plot")
         if (data is None) == (not corpus):
             raise CaesarRNNError("give either --data FILE or --corpus FILE")
         names = [s.strip() for s in solvers.split(",") if s.strip()]

@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.extras import TEXT_SOURCES, require
 
 _WORD = re.compile(r"^[a-z]+$")
 #: A wordfreq entry the chain may use: letters, with at most one inner apostrophe ("don't").
@@ -30,16 +31,41 @@ BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
 #: wordfreq's largest English list (~320k entries): rare words and names keep their real share.
 WORDFREQ_LIST = "large"
+#: Obscenities and slurs the chain never emits (shipped beside this module; scripts/build_blocklist.py).
+BLOCKLIST_FILE = "blocklist.txt"
+_SOURCE = "the default English source"
 
 
 def _symspell_file(name: str) -> str:
+    require("train", _SOURCE, *TEXT_SOURCES)
     try:
         return resources.files("symspellpy").joinpath(name).read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError) as exc:
-        raise CaesarRNNError(
-            f"the default English source needs the symspellpy package ({name} not found); "
-            "install it with `pip install symspellpy` or pass --corpus FILE"
-        ) from exc
+    except FileNotFoundError as exc:
+        raise CaesarRNNError(f"{_SOURCE}: symspellpy has no {name}") from exc
+
+
+@lru_cache(maxsize=1)
+def blocklist() -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """(words, word pairs) the chain leaves out: the single-word and two-word entries of the
+    shipped list (glin-profanity's English list and the inflected forms better-profanity lists)."""
+    text = resources.files("caesar_rnn.data").joinpath(BLOCKLIST_FILE).read_text(encoding="utf-8")
+    entries = [line.split() for line in text.splitlines() if line and not line.startswith("#")]
+    words = frozenset(e[0] for e in entries if len(e) == 1)
+    pairs = frozenset((e[0], e[1]) for e in entries if len(e) == 2)
+    return words, pairs
+
+
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def is_clean(text: str) -> bool:
+    """Whether ``text`` holds no word and no two adjacent words of the ``blocklist``: what the
+    chain never emits, but a word cut at a message's start or end can still make ("ass")."""
+    words, pairs = blocklist()
+    tokens = _TOKEN.findall(text.lower())
+    return not any(t in words for t in tokens) and not any(
+        p in pairs for p in itertools.pairwise(tokens)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -48,13 +74,9 @@ def word_frequencies() -> list[tuple[str, float]]:
     symspellpy's Google Books word counts (a spelling dictionary: book English, no names), half from
     wordfreq (many sources: names, titles, contractions). Entries are letters with at most one
     inner apostrophe. Cached: the training chain and the n-gram tables both read it."""
-    try:
-        import wordfreq
-    except ModuleNotFoundError as exc:
-        raise CaesarRNNError(
-            "the default English source needs the wordfreq package; "
-            "install it with `pip install wordfreq` or pass --corpus FILE"
-        ) from exc
+    require("train", _SOURCE, *TEXT_SOURCES)
+    import wordfreq
+
     books: dict[str, float] = {}
     for line in _symspell_file(UNIGRAM_FILE).splitlines():
         parts = line.split()
@@ -118,10 +140,15 @@ def word_pairs() -> list[tuple[str, str, int]]:
 @lru_cache(maxsize=1)
 def default_chain() -> WordChain:
     """The packaged English source: ``word_frequencies`` for restarts, symspellpy's Google Books
-    word-pair counts for the next word."""
-    uni_words, uni_freqs = zip(*word_frequencies(), strict=True)
+    word-pair counts for the next word; no word or word pair of the ``blocklist``."""
+    words, banned_pairs = blocklist()
+    uni_words, uni_freqs = zip(
+        *[wf for wf in word_frequencies() if wf[0] not in words], strict=True
+    )
     pairs: dict[str, tuple[list[str], list[int]]] = {}
     for first, second, count in word_pairs():
+        if first in words or second in words or (first, second) in banned_pairs:
+            continue
         succ, counts = pairs.setdefault(first, ([], []))
         succ.append(second)
         counts.append(count)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from caesar_rnn.cipher import N_LETTERS, encrypt, is_letter, letters_of
-from caesar_rnn.data.corpus import TextCorpus, default_chain, dress
+from caesar_rnn.data.corpus import TextCorpus, default_chain, dress, is_clean
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.files import atomic_writer
 
@@ -66,6 +66,22 @@ def draw_words(
 
 
 def make_plaintext(
+    rng: random.Random,
+    n: int,
+    style: str,
+    max_len: int,
+    corpus: TextCorpus | None,
+    mid_word: float = 0.0,
+) -> str:
+    """One plaintext; from the default source, drawn again until ``is_clean`` (a cut word can
+    make a blocked one: "assistant" -> "ass")."""
+    while True:
+        text = _plaintext(rng, n, style, max_len, corpus, mid_word)
+        if corpus is not None or is_clean(text):
+            return text
+
+
+def _plaintext(
     rng: random.Random,
     n: int,
     style: str,

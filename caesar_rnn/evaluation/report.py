@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from caesar_rnn.data.generate import STYLES
-from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.files import atomic_writer
 
 
@@ -56,15 +55,14 @@ def speeds(rows: list[dict[str, Any]]) -> dict[str, float]:
 
 def plot(rows: list[dict[str, Any]], path: str | Path, title: str = "") -> None:
     """Exact-message accuracy against length (log x), one panel per style, one line per solver."""
-    try:
-        import matplotlib
+    from caesar_rnn.extras import require
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise CaesarRNNError(
-            "--plot needs matplotlib: pip install matplotlib (or the dev extra)"
-        ) from None
+    require("plot", "drawing charts")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     styles = [s for s in STYLES if any(r["style"] == s for r in rows)]
     solvers = list(dict.fromkeys(r["solver"] for r in rows))
     fig, axes = plt.subplots(1, len(styles), figsize=(5.5 * len(styles), 4), squeeze=False)
