@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-all lint model clean
+.PHONY: install demo test test-all test-min lint model clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,6 +25,17 @@ test: $(STAMP)
 test-all: $(STAMP)
 	$(BIN)/pytest -q -m ''
 
+# The base install (no torch, no text sources, no matplotlib) at the declared minimum versions
+# (constraints/minimum.txt), in its own venv: the smoke tests marked `base`, run on the installed
+# package rather than the checkout.
+MIN_VENV ?= .venv-min
+test-min:
+	rm -rf $(MIN_VENV)
+	$(PY) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/pip install -q -c constraints/minimum.txt . pytest
+	! $(MIN_VENV)/bin/python -c "import torch" 2>/dev/null
+	cd tests && ../$(MIN_VENV)/bin/pytest -q -p no:cacheprovider -m base test_base_install.py test_extras.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check caesar_rnn tests scripts experiments
 	$(BIN)/ruff format --check caesar_rnn tests scripts experiments
@@ -35,4 +46,4 @@ model: $(STAMP)
 	$(BIN)/python scripts/build_model.py --out caesar_rnn/models/default
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MIN_VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
