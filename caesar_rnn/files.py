@@ -153,7 +153,7 @@ def atomic_write_text(path: str | Path, text: str) -> None:
 
 
 class Interrupted(BaseException):
-    """Ctrl-C or SIGTERM arrived inside ``interruptible()``; a BaseException, like
+    """Ctrl-C or SIGTERM arrived inside ``trap_signals(raise_now=True)``; a BaseException, like
     KeyboardInterrupt, so that ``atomic_writer`` removes its temporary file on the way out."""
 
     def __init__(self, signum: int) -> None:
@@ -162,21 +162,64 @@ class Interrupted(BaseException):
 
 
 @contextlib.contextmanager
-def interruptible() -> Iterator[None]:
-    """Inside, SIGINT and SIGTERM raise ``Interrupted`` (SIGTERM would otherwise end the process
-    on the spot and leave a temporary file behind); the old handlers come back on exit."""
+def trap_signals(raise_now: bool = False) -> Iterator[list[int]]:
+    """The one handler for Ctrl-C and SIGTERM. Inside, both are recorded in the yielded list (so a
+    loop can finish its step and save: SIGTERM would otherwise end the process on the spot), and
+    with ``raise_now`` they also raise ``Interrupted``. The old handlers come back on exit.
+    Handlers can only be set from the main thread; elsewhere this records nothing."""
+    received: list[int] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield received
         return
     old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
 
     def handler(signum: int, frame: Any) -> None:
-        raise Interrupted(signum)
+        received.append(signum)
+        if raise_now:
+            raise Interrupted(signum)
 
     for s in old:
         signal.signal(s, handler)
     try:
-        yield
+        yield received
     finally:
         for s, h in old.items():
             signal.signal(s, h)
+
+
+def interruptible() -> contextlib.AbstractContextManager[list[int]]:
+    """Inside, SIGINT and SIGTERM raise ``Interrupted`` (see ``trap_signals``)."""
+    return trap_signals(raise_now=True)
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: str | Path, what: str) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (made if missing) while inside; a second holder
+    is refused at once. The kernel drops the lock when the process dies, however it dies; the
+    file is removed on a normal exit (a later taker checks it still holds the file at ``path``)."""
+    import fcntl
+
+    path = Path(path)
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise CaesarRNNError(f"cannot write {path.parent}: {exc.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise CaesarRNNError(f"another run is writing {what} (it holds {path})") from None
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(path))
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder before us removed the file as we opened it: take the new one
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        os.close(fd)

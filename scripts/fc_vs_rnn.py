@@ -24,7 +24,7 @@ from caesar_rnn.config import ModelConfig
 from caesar_rnn.data.dataset import TokenData, read_pairs
 from caesar_rnn.data.generate import generate, write_jsonl
 from caesar_rnn.store import load_meta, load_torch_model, shipped_model_dir
-from caesar_rnn.training.trainer import TrainConfig, train, validate
+from caesar_rnn.training.trainer import TrainConfig, held_out_metrics, train
 
 
 def main() -> None:
@@ -71,7 +71,7 @@ def main() -> None:
                 out = Path(tmp) / f"{name}-{shift}" if name in models else shipped_model_dir()
                 model = load_torch_model(out)
                 held_data = TokenData(held_pairs, model.config.boundaries)
-                results[(setting, name)] = r = validate(model, held_data, "cpu")
+                results[(setting, name)] = r = held_out_metrics(model, held_data, "cpu")
                 o = r["overall"]
                 print(
                     f"{setting}, {name}: char {o['char_acc']:.3f}, exact argmax "

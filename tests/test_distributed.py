@@ -90,7 +90,7 @@ def test_bf16_on_a_cpu_without_native_bf16_is_a_clear_error(
     from caesar_rnn.training.trainer import TrainConfig, train
 
     monkeypatch.setattr(train_mod, "cpu_has_bf16", lambda: False)
-    with pytest.raises(CaesarRNNError, match="--bf16 needs a CUDA device or a CPU with native"):
+    with pytest.raises(CaesarRNNError, match="bf16 needs a CUDA device or a CPU with native"):
         train(ModelConfig("gru", 8, 1, False), TrainConfig(device="cpu", bf16=True))
 
 

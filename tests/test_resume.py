@@ -24,7 +24,7 @@ from caesar_rnn.data.dataset import TokenData, read_pairs
 from caesar_rnn.data.generate import generate, write_jsonl
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.training import state as resume
-from caesar_rnn.training.trainer import TrainConfig, _split, resume_training, train
+from caesar_rnn.training.trainer import TrainConfig, resume_training, split_indices, train
 
 STEPS = 30
 
@@ -59,7 +59,7 @@ def _cfg(data: Path, out: Path, every: int = 0) -> TrainConfig:
 
 def _per_epoch(data: Path) -> int:
     pairs = read_pairs(data)
-    idx, _ = _split(len(pairs), 0.05, 5000, 7)
+    idx, _ = split_indices(len(pairs), 0.05, 5000, 7)
     return sum(math.ceil(len(a) / 16) for a in TokenData(pairs, False, idx).plain.values())
 
 

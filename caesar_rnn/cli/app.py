@@ -5,6 +5,7 @@ becomes one line on stderr and exit code 1. Heavy modules (torch) are imported i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,14 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from caesar_rnn.config import (
+    DEFAULT_TRAIN_DIR,
+    DataConfig,
+    MixPart,
+    ModelConfig,
+    TrainConfig,
+    load_recipe,
+)
 from caesar_rnn.errors import CaesarRNNError
 
 app = typer.Typer(
@@ -52,20 +61,37 @@ def encrypt(
     print(enc(text, shift))
 
 
+_DATA, _MIX, _MODEL, _TRAIN = DataConfig(), MixPart(), ModelConfig(), TrainConfig()
+
+
+def given(ctx: typer.Context, name: str) -> bool:
+    """Whether option ``name`` was typed on the command line (else it holds its default)."""
+    source = ctx.get_parameter_source(name)  # click's ParameterSource (typer may vendor click)
+    return getattr(source, "name", None) == "COMMANDLINE"
+
+
+def say(message: str, quiet: bool = False) -> None:
+    """A message on stderr that never fails the command (stderr may be a closed pipe or full)."""
+    if not quiet:
+        with contextlib.suppress(OSError, ValueError):
+            info(message)
+
+
 @app.command("gen-data")
 def gen_data(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", "-o", help="JSONL file to write.")] = Path(
-        "caesar-data.jsonl"
+        _DATA.out
     ),
-    count: Annotated[int, typer.Option(help="Number of pairs.")] = 20000,
-    min_len: Annotated[int, typer.Option(help="Fewest letters per pair.")] = 4,
-    max_len: Annotated[int, typer.Option(help="Most letters per pair.")] = 32,
+    count: Annotated[int, typer.Option(help="Number of pairs.")] = _DATA.count,
+    min_len: Annotated[int, typer.Option(help="Fewest letters per pair.")] = _MIX.min_len,
+    max_len: Annotated[int, typer.Option(help="Most letters per pair.")] = _MIX.max_len,
     shift: Annotated[
         int | None, typer.Option(help="Fix the key (0-25); default: a random key per pair.")
     ] = None,
     style: Annotated[
         str, typer.Option(help="letters (lowercase a-z, no spaces) or natural (case, spaces kept).")
-    ] = "letters",
+    ] = _MIX.style,
     corpus: Annotated[
         list[Path] | None,
         typer.Option(
@@ -78,27 +104,32 @@ def gen_data(
             help="Share of messages (0-1) that start inside a word, as windows cut from running "
             "text at a random letter do; 0: every message starts at a word start."
         ),
-    ] = 0.0,
-    seed: Annotated[int, typer.Option(help="Random seed: same options and seed, same file.")] = 0,
+    ] = _MIX.mid_word,
+    seed: Annotated[
+        int, typer.Option(help="Random seed: same options and seed, same file.")
+    ] = _DATA.seed,
+    recipe: Annotated[
+        Path | None,
+        typer.Option(
+            help="Make the pairs a recipe file describes (its [data] mix; --out, --count and "
+            "--seed override it)."
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Make ciphertext/plaintext pairs (JSONL: ciphertext, plaintext, shift) from English text."""
-    from caesar_rnn.data.generate import generate, write_jsonl
     from caesar_rnn.extras import TEXT_SOURCES, require
     from caesar_rnn.files import Interrupted, interruptible
 
     try:
-        if not corpus:
+        if recipe is not None or not corpus:
             require("train", "gen-data", *TEXT_SOURCES)
-        records = generate(count, min_len, max_len, shift, style, corpus or [], seed, mid_word)
-        first = next(records)  # surfaces option and corpus errors before the file is touched
-
-        def all_records() -> Iterator[dict[str, object]]:
-            yield first
-            yield from records
-
         with interruptible():
-            n = write_jsonl(all_records(), out, force=force)
+            if recipe is not None:
+                n, out = _gen_recipe(ctx, recipe, out, count, seed, force)
+            else:
+                opts = (count, min_len, max_len, shift, style, corpus, seed, mid_word)
+                n, out = _gen_plain(*opts, out, force)
     except CaesarRNNError as exc:
         fail(str(exc))
     except Interrupted as exc:  # the temporary file is gone; the target was never touched
@@ -108,18 +139,61 @@ def gen_data(
     print(out)
 
 
+def _gen_plain(
+    count: int, min_len: int, max_len: int, shift: int | None, style: str,
+    corpus: list[Path] | None, seed: int, mid_word: float, out: Path, force: bool,
+) -> tuple[int, Path]:  # fmt: skip
+    from caesar_rnn.data.generate import generate, write_jsonl
+
+    records = generate(count, min_len, max_len, shift, style, corpus or [], seed, mid_word)
+    first = next(records)  # surfaces option and corpus errors before the file is touched
+
+    def all_records() -> Iterator[dict[str, object]]:
+        yield first
+        yield from records
+
+    return write_jsonl(all_records(), out, force=force), out
+
+
+def _gen_recipe(
+    ctx: typer.Context, recipe: Path, out: Path, count: int, seed: int, force: bool
+) -> tuple[int, Path]:
+    from dataclasses import replace
+
+    from caesar_rnn.data.mix import make_pairs
+
+    mixed = [
+        n for n in ("min_len", "max_len", "shift", "style", "corpus", "mid_word") if given(ctx, n)
+    ]
+    if mixed:
+        raise CaesarRNNError(
+            f"--recipe sets the mix; --{mixed[0].replace('_', '-')} cannot change it"
+        )
+    cfg = load_recipe(recipe).data
+    changes: dict[str, Any] = {"out": str(out), "count": count, "seed": seed}
+    cfg = replace(cfg, **{k: v for k, v in changes.items() if given(ctx, k)})
+    return make_pairs(cfg, force=force), Path(cfg.out)
+
+
 @app.command()
 def train(
-    data: Annotated[Path, typer.Option(help="Training pairs (from gen-data).")] = Path(
-        "caesar-data.jsonl"
-    ),
-    out: Annotated[Path, typer.Option(help="Model directory to write.")] = Path("caesar-rnn-model"),
+    ctx: typer.Context,
+    data: Annotated[Path, typer.Option(help="Training pairs (from gen-data).")] = Path(_TRAIN.data),
+    out: Annotated[Path, typer.Option(help="Model directory to write.")] = Path(_TRAIN.out),
+    recipe: Annotated[
+        Path | None,
+        typer.Option(
+            help="Train as a recipe file says ([model] and [train]); options given here override it."
+        ),
+    ] = None,
     arch: Annotated[
         str, typer.Option(help="rnn, gru, lstm, or mlp (per character, no recurrence).")
-    ] = "gru",
-    hidden: Annotated[int, typer.Option(help="Hidden units per direction.")] = 128,
-    layers: Annotated[int, typer.Option(help="Recurrent layers.")] = 2,
-    bidirectional: Annotated[bool, typer.Option(help="Read each message both ways.")] = True,
+    ] = _MODEL.arch,
+    hidden: Annotated[int, typer.Option(help="Hidden units per direction.")] = _MODEL.hidden,
+    layers: Annotated[int, typer.Option(help="Recurrent layers.")] = _MODEL.layers,
+    bidirectional: Annotated[
+        bool, typer.Option(help="Read each message both ways.")
+    ] = _MODEL.bidirectional,
     boundaries: Annotated[
         bool | None,
         typer.Option(help="Feed word boundaries as a 27th symbol (default: if the data has any)."),
@@ -131,30 +205,34 @@ def train(
             "when the data uses several keys, off for fixed-key data)."
         ),
     ] = None,
-    dropout: Annotated[float, typer.Option(help="Dropout between recurrent layers.")] = 0.0,
-    epochs: Annotated[int, typer.Option(help="Passes over the training pairs.")] = 5,
+    dropout: Annotated[
+        float, typer.Option(help="Dropout between recurrent layers.")
+    ] = _MODEL.dropout,
+    epochs: Annotated[int, typer.Option(help="Passes over the training pairs.")] = _TRAIN.epochs,
     steps: Annotated[
         int | None, typer.Option(help="Train this many steps instead of epochs.")
-    ] = None,
-    batch_size: Annotated[int, typer.Option(help="Messages per step.")] = 64,
-    lr: Annotated[float, typer.Option(help="Peak learning rate (AdamW, cosine decay).")] = 3e-3,
+    ] = _TRAIN.steps,
+    batch_size: Annotated[int, typer.Option(help="Messages per step.")] = _TRAIN.batch_size,
+    lr: Annotated[
+        float, typer.Option(help="Peak learning rate (AdamW, cosine decay).")
+    ] = _TRAIN.lr,
     reshift: Annotated[
         bool,
         typer.Option(help="Draw a fresh random key for every pair each epoch (unknown-key data)."),
-    ] = False,
+    ] = _TRAIN.reshift,
     val_fraction: Annotated[
         float, typer.Option(help="Share of pairs held out for validation.")
-    ] = 0.05,
-    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    threads: Annotated[int | None, typer.Option(help="CPU threads for torch.")] = None,
+    ] = _TRAIN.val_fraction,
+    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = _TRAIN.device,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = _TRAIN.seed,
+    threads: Annotated[int | None, typer.Option(help="CPU threads for torch.")] = _TRAIN.threads,
     tbptt: Annotated[
         int | None,
         typer.Option(
             help="Truncated BPTT: backpropagate through chunks of K steps, the hidden state "
             "carried forward detached (unidirectional models only)."
         ),
-    ] = None,
+    ] = _TRAIN.tbptt,
     bf16: Annotated[
         bool,
         typer.Option(
@@ -162,14 +240,14 @@ def train(
             help="bf16 autocast for the forward pass (CUDA, or a CPU with native bf16: "
             "AVX512-BF16 or AMX).",
         ),
-    ] = False,
+    ] = bool(_TRAIN.bf16),
     compile_model: Annotated[
         bool, typer.Option("--compile", help="torch.compile the model (pays off on long runs).")
-    ] = False,
+    ] = _TRAIN.compile,
     checkpoint_every: Annotated[
         int,
         typer.Option(help="Steps between resumable checkpoints in OUT/checkpoint (0: never)."),
-    ] = 1000,
+    ] = _TRAIN.checkpoint_every,
     resume: Annotated[
         Path | None,
         typer.Option(
@@ -177,6 +255,12 @@ def train(
             "own settings; only --device, --threads and --checkpoint-every apply."
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a finished model in --out.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or notes; results only.")
+    ] = False,
 ) -> None:
     """Train a many-to-many RNN/GRU on one-hot characters; save safetensors + config.json.
 
@@ -189,77 +273,119 @@ def train(
         require("train", "train", "torch", "tqdm")
     except CaesarRNNError as exc:
         fail(str(exc))
-    from caesar_rnn.training.state import TrainingInterrupted
+    from caesar_rnn.training.state import RunStopped, TrainingInterrupted
 
     try:
-        from caesar_rnn.config import ModelConfig
-        from caesar_rnn.training.trainer import TrainConfig, resume_training
-        from caesar_rnn.training.trainer import train as run_training
+        from caesar_rnn.training.trainer import ModelExists
 
         if resume is not None:
-            from caesar_rnn.training.state import load as load_checkpoint
-
-            ckpt = load_checkpoint(resume)
-            out = Path(ckpt.training.get("out", out))
-            metrics = resume_training(ckpt, device, threads, checkpoint_every)
+            trainer = _resume_trainer(resume, device, threads, checkpoint_every, quiet)
         else:
-            model_cfg = ModelConfig(
-                arch, hidden, layers, bidirectional, bool(boundaries), dropout, bool(canonical)
-            )
-            cfg = TrainConfig(
-                data=str(data),
-                out=str(out),
-                epochs=epochs,
-                steps=steps,
-                batch_size=batch_size,
-                lr=lr,
-                reshift=reshift,
-                val_fraction=val_fraction,
-                device=device,
-                seed=seed,
-                threads=threads,
-                tbptt=tbptt,
-                bf16=bf16,
-                compile=compile_model,
-                checkpoint_every=checkpoint_every,
-                auto_boundaries=boundaries is None,
-                auto_canonical=canonical is None,
-            )
-            metrics = run_training(model_cfg, cfg)
+            trainer = _new_trainer(ctx, recipe, force, quiet, compile_model, locals())
+        metrics = trainer.run()
     except TrainingInterrupted as exc:  # a checkpoint was saved: say where, exit 128 + signal
-        info(str(exc))
+        say(f"{exc}; continue with `caesar-rnn train --resume {exc.checkpoint}`")
         raise typer.Exit(128 + exc.signum) from None
-    except KeyboardInterrupt:  # before or after the training loop: nothing to save yet
-        info("interrupted")
+    except KeyboardInterrupt:  # before the training loop: nothing to save yet
+        say("interrupted")
         raise typer.Exit(130) from None
+    except ModelExists as exc:
+        fail(f"{exc}: use --force to replace it, or another --out")
+    except RunStopped as exc:
+        resume_hint = f"; continue with `caesar-rnn train --resume {exc.checkpoint}`"
+        fail(str(exc) + (resume_hint if exc.checkpoint else ""))
     except CaesarRNNError as exc:
         fail(str(exc))
     from caesar_rnn.training.distributed import is_main_process
 
-    if not is_main_process():  # other torchrun ranks: rank 0 reports for all
-        return
-    print_metrics(metrics)
-    info(f"saved model to {out}")
+    if is_main_process():  # other torchrun ranks: rank 0 reports for all
+        _report(trainer, metrics, quiet)
 
 
-def print_metrics(metrics: dict[str, Any]) -> None:
+TRAIN_FIELDS = ("data", "out", "epochs", "steps", "batch_size", "lr", "reshift", "val_fraction",
+                "device", "seed", "threads", "tbptt", "bf16", "checkpoint_every")  # fmt: skip
+MODEL_FIELDS = ("arch", "hidden", "layers", "bidirectional", "dropout")
+
+
+def _new_trainer(
+    ctx: typer.Context, recipe: Path | None, force: bool, quiet: bool, compile_model: bool,
+    opts: dict[str, Any],
+) -> Any:  # fmt: skip
+    """The configs from the recipe (or the defaults), with every option typed overriding them;
+    every option is checked here, before any data is read."""
+    from dataclasses import replace
+
+    from caesar_rnn.training.trainer import Trainer
+
+    r = load_recipe(recipe) if recipe is not None else None
+    model_cfg, cfg = (r.model, r.train) if r else (ModelConfig(), TrainConfig())
+    t: dict[str, Any] = {k: opts[k] for k in TRAIN_FIELDS if given(ctx, k)}
+    t.update({k: str(t[k]) for k in ("data", "out") if k in t})
+    m: dict[str, Any] = {k: opts[k] for k in MODEL_FIELDS if given(ctx, k)}
+    if given(ctx, "compile_model"):
+        t["compile"] = compile_model
+    for name in ("boundaries", "canonical"):
+        if opts[name] is not None:
+            m[name], t[f"auto_{name}"] = opts[name], False
+    t["progress"] = not quiet
+    cfg = replace(cfg, **t)
+    return Trainer(replace(model_cfg, **m), cfg, replace_model=force,
+                   recipe=r.record() if r else None)  # fmt: skip
+
+
+def _resume_trainer(
+    resume: Path, device: str, threads: int | None, checkpoint_every: int, quiet: bool
+) -> Any:
+    from caesar_rnn.training.trainer import resume_trainer
+
+    return resume_trainer(resume, device, threads, checkpoint_every, progress=not quiet)
+
+
+def _report(trainer: Any, metrics: dict[str, Any], quiet: bool) -> None:
+    """The validation table beside the shipped model's on the same messages, and where it went."""
+    from caesar_rnn.store import shipped_model_dir
+
+    out, shipped = trainer.out, shipped_model_dir()
+    theirs: dict[str, Any] = {}
+    if out.resolve() != shipped.resolve() and metrics.get("overall"):
+        with contextlib.suppress(CaesarRNNError):
+            theirs = trainer.score_model(shipped)
+    print_metrics(metrics, theirs)
+    say(f"saved model to {out}", quiet)
+    if out.resolve() == Path(DEFAULT_TRAIN_DIR).resolve():
+        say(
+            "`caesar-rnn decrypt` in this folder will now use it; "
+            "`--model shipped` selects the shipped model",
+            quiet,
+        )
+
+
+def print_metrics(metrics: dict[str, Any], shipped: dict[str, Any] | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="validation")
-    for col in ("letters", "messages", "char acc", "msg acc (argmax)", "msg acc (key)"):
+    shipped = shipped or {}
+    table = Table(title="validation (held-out messages)")
+    cols = ["letters", "messages", "char acc", "msg acc (argmax)", "msg acc (key)"]
+    for col in cols + (["shipped (key)"] if shipped else []):
         table.add_column(col, justify="right")
     rows = dict(metrics.get("by_length", {}))
+    theirs = dict(shipped.get("by_length", {}))
     if "overall" in metrics:
         rows["all"] = metrics["overall"]
+        theirs["all"] = shipped.get("overall", {})
     for name, r in rows.items():
-        table.add_row(
+        cells = [
             f"{name}+" if name != "all" else "all",
             str(r["messages"]),
             f"{r['char_acc']:.4f}",
             f"{r['msg_acc_argmax']:.4f}",
             f"{r['msg_acc_key']:.4f}",
-        )
+        ]
+        if shipped:
+            other = theirs.get(name, {})
+            cells.append(f"{other['msg_acc_key']:.4f}" if other else "-")
+        table.add_row(*cells)
     Console(highlight=False).print(table)
 
 

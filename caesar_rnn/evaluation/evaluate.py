@@ -117,11 +117,6 @@ def classical_solver(method: str) -> Solver:
     return solve
 
 
-def _log_softmax(x: np.ndarray) -> np.ndarray:
-    x = x - x.max(axis=1, keepdims=True)
-    return x - np.log(np.exp(x).sum(axis=1, keepdims=True))
-
-
 class SharedForward:
     """A model backend that remembers its forward passes, so that the decode modes and the
     hybrid run the model once per batch between them. A remembered pass is charged its first
@@ -172,13 +167,13 @@ def hybrid_solver(
     """Not the neural model alone: the model's key scores plus ``weight`` times the quadgram
     log-likelihood (natural log), each normalised over the 26 shifts (a product of experts)."""
     from caesar_rnn.classical.crackers import ngram_scores
-    from caesar_rnn.decoding.decode import shift_scores
+    from caesar_rnn.decoding.decode import log_softmax, shift_scores
 
     model = _backend(model_dir, device, backend)
 
     def solve(ciphertexts: list[str]) -> list[str]:
-        m = _log_softmax(shift_scores(ciphertexts, model))  # (B, 26)
-        g = _log_softmax(ngram_scores(ciphertexts) * np.log(10.0))  # (B, 26)
+        m = log_softmax(shift_scores(ciphertexts, model))  # (B, 26)
+        g = log_softmax(ngram_scores(ciphertexts) * np.log(10.0))  # (B, 26)
         return _by_shifts(ciphertexts, (m + weight * g).argmax(axis=1))
 
     return solve

@@ -112,7 +112,7 @@ def _device_for(device: str, local_rank: int) -> str:
         if local_rank >= torch.cuda.device_count():
             raise CaesarRNNError(
                 f"local rank {local_rank} has no GPU: this node shows "
-                f"{torch.cuda.device_count()}; lower --nproc_per_node"
+                f"{torch.cuda.device_count()}; start fewer processes per node"
             )
         device = f"cuda:{local_rank}"
     if device.startswith("cuda"):

@@ -19,9 +19,6 @@ import contextlib
 import hashlib
 import json
 import random
-import signal
-import threading
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,11 +37,20 @@ STATE = "state.json"
 SUBDIR = "checkpoint"
 
 
-class TrainingInterrupted(CaesarRNNError):
+class RunStopped(CaesarRNNError):
+    """Training stopped before its model was saved; ``checkpoint`` is the folder that keeps its
+    work (None if none was written), to resume from."""
+
+    def __init__(self, message: str, checkpoint: Path | None = None) -> None:
+        super().__init__(message)
+        self.checkpoint = checkpoint
+
+
+class TrainingInterrupted(RunStopped):
     """Ctrl-C or SIGTERM stopped training after a checkpoint was written."""
 
-    def __init__(self, message: str, signum: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, signum: int, checkpoint: Path | None = None) -> None:
+        super().__init__(message, checkpoint)
         self.signum = signum
 
 
@@ -92,29 +98,6 @@ class Checkpoint:
     tensors: dict[str, np.ndarray] = field(repr=False)
 
 
-@contextlib.contextmanager
-def stop_signals() -> Iterator[list[int]]:
-    """While inside, SIGINT and SIGTERM only record their number in the yielded list, so the loop
-    can finish its step and save; the previous handlers come back on exit. (Signal handlers can
-    only be set from the main thread; elsewhere this does nothing.)"""
-    received: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield received
-        return
-    old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-
-    def handler(signum: int, frame: Any) -> None:
-        received.append(signum)
-
-    for s in old:
-        signal.signal(s, handler)
-    try:
-        yield received
-    finally:
-        for s, h in old.items():
-            signal.signal(s, h)
-
-
 def find(path: str | Path) -> Path:
     """The checkpoint folder: ``path`` itself, or ``path/checkpoint`` (a model's output folder)."""
     p = Path(path)
@@ -122,8 +105,8 @@ def find(path: str | Path) -> Path:
         if (cand / STATE).is_file():
             return cand
     if not p.exists():
-        raise CaesarRNNError(f"--resume {p}: no such folder")
-    raise CaesarRNNError(f"--resume {p}: no checkpoint there ({STATE} missing)")
+        raise CaesarRNNError(f"{p}: no such folder")
+    raise CaesarRNNError(f"{p}: no checkpoint there ({STATE} missing)")
 
 
 def file_digest(path: str | Path) -> str:
@@ -152,8 +135,9 @@ class Checkpointer:
         data_digest: str,
         every: int = 0,
         write: bool = True,  # False on every rank but 0 under torchrun
+        directory: Path | None = None,  # where a resumed checkpoint is (default OUT/checkpoint)
     ) -> None:
-        self.dir = Path(out) / SUBDIR
+        self.dir = Path(out) / SUBDIR if directory is None else directory
         self.model = getattr(model, "module", model)  # DDP wraps the module
         self.opt, self.sched = opt, sched
         self.model_cfg, self.training = model_cfg, training
@@ -166,8 +150,8 @@ class Checkpointer:
         """A fresh run must not overwrite an interrupted run's checkpoint without being told."""
         if (self.dir / STATE).is_file():
             raise CaesarRNNError(
-                f"{self.dir} holds the checkpoint of an unfinished run: continue it with "
-                f"`caesar-rnn train --resume {self.dir}`, or delete that folder to start afresh"
+                f"{self.dir} holds the checkpoint of an unfinished run: resume it, or delete that "
+                "folder to start afresh"
             )
 
     def due(self, step: int, total: int) -> bool:
@@ -182,7 +166,7 @@ class Checkpointer:
             raise CaesarRNNError(
                 f"weights became non-finite ({bad[0]}) by step {pos.step}; "
                 + self.kept_message()
-                + "; try a lower --lr"
+                + "; try a lower learning rate"
             )
         if not self.write:
             self.last_step = pos.step
@@ -228,7 +212,7 @@ class Checkpointer:
 
     def kept_message(self) -> str:
         if self.last_step is None:
-            return "no checkpoint was written before it (see --checkpoint-every)"
+            return "no checkpoint was written before it (see the checkpoint interval)"
         return f"the last good checkpoint (step {self.last_step}) is kept in {self.dir}"
 
     def restore(self, ckpt: Checkpoint) -> Position:
@@ -314,8 +298,10 @@ def load(path: str | Path) -> Checkpoint:
         tensors = load_tensors(blob)
         model = ModelConfig.from_dict(doc["model"])
         training = dict(doc["training"])
-        if d.name == SUBDIR:  # OUT/checkpoint: OUT, whatever folder the run is resumed from
-            training["out"] = str(d.parent)
+        # The model goes beside the checkpoint where it is now, wherever it was written: OUT for
+        # OUT/checkpoint, else a folder of the recorded name next to the moved checkpoint.
+        stored = Path(str(training.get("out", "caesar-rnn-model")))
+        training["out"] = str(d.parent if d.name == SUBDIR else d.parent / stored.name)
         position = Position(**doc["position"])
     except CaesarRNNError:
         raise

@@ -1,22 +1,28 @@
-"""The training loop: data split, optimizer, schedule, clipping, validation, progress, saving.
+"""The training core: set-up, one step, the loop, the end (checkpoint, validation, save), as the
+methods of a small ``Trainer`` with callbacks, so an experiment can plug in a loss
+(``trainer.loss_fn``), a data transform (``trainer.batch_fn``) or a probe
+(``trainer.add_callback("on_batch_end", fn)``) instead of copying the loop.
 
 Knows nothing of the CLI: ``train(model_config, train_config)`` returns the validation metrics and
-leaves a model directory (see checkpoint.py) behind.
+leaves a model directory (see store.py) behind. It never changes the configs it is given: the
+automatic settings (word boundaries, canonical input, bf16 where native) go into new ones.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import random
 import signal
 import sys
 import time
-from collections.abc import Callable
-from contextlib import nullcontext
-from dataclasses import asdict, dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, nullcontext
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import torch
@@ -24,62 +30,52 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from caesar_rnn.cipher import N_LETTERS
-from caesar_rnn.config import ModelConfig
-from caesar_rnn.data.dataset import IGNORE, TokenData, has_boundaries, read_pairs
-from caesar_rnn.decoding.decode import key_scores, log_softmax
+from caesar_rnn.config import DEFAULT_DATA, RECIPE_KEY, ModelConfig, TrainConfig
+from caesar_rnn.data.dataset import IGNORE, Pairs, TokenData, has_boundaries, read_pairs
 from caesar_rnn.devices import cpu_has_bf16, resolve_device
 from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.files import exclusive_lock, trap_signals
 from caesar_rnn.nn.model import CaesarRNN
 from caesar_rnn.nn.tbptt import tbptt_backward
-from caesar_rnn.store import DEFAULT_TRAIN_DIR, ModelMeta, save_model
+from caesar_rnn.store import CONFIG, ModelMeta, save_model
 from caesar_rnn.training.distributed import DistContext, session, steps_per_rank
 from caesar_rnn.training.state import (
     Checkpoint,
     Checkpointer,
     Position,
+    RunStopped,
     TrainingInterrupted,
     file_digest,
-    stop_signals,
 )
 from caesar_rnn.training.state import load as load_checkpoint
+from caesar_rnn.training.validation import VAL_BUCKETS, held_out_metrics
 
-DEFAULT_DATA = "caesar-data.jsonl"
-#: Validation buckets: a message of n letters falls in the last bucket <= n.
-BUCKETS = (1, 4, 6, 8, 10, 12, 16, 24, 32, 64, 128, 256)
+__all__ = [
+    "DEFAULT_DATA",
+    "EVENTS",
+    "VAL_BUCKETS",
+    "ModelExists",
+    "TrainConfig",
+    "Trainer",
+    "check_options",
+    "held_out_metrics",
+    "lr_lambda",
+    "resume_trainer",
+    "resume_training",
+    "set_seed",
+    "split_indices",
+    "train",
+]
+
+#: When callbacks run: each gets the trainer, whose attributes say where the run stands.
+EVENTS = ("on_train_start", "on_batch_start", "on_batch_end", "on_train_end")
+Callback = Callable[["Trainer"], None]
+LossFn = Callable[["Trainer", torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
+BatchFn = Callable[["Trainer", torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
 
 
-@dataclass
-class TrainConfig:
-    data: str = DEFAULT_DATA
-    out: str = DEFAULT_TRAIN_DIR
-    epochs: int = 3
-    steps: int | None = None  # overrides epochs when set
-    batch_size: int = 128
-    lr: float = 3e-3
-    weight_decay: float = 0.0
-    warmup: int = 100
-    clip: float = 1.0
-    val_fraction: float = 0.05
-    max_val: int = 5000
-    reshift: bool = False
-    device: str = "auto"
-    seed: int = 0
-    threads: int | None = None
-    #: Truncated BPTT: backpropagate through chunks of this many steps (unidirectional only).
-    tbptt: int | None = None
-    #: bf16 autocast for the forward pass (CUDA, or a CPU with native bf16 such as AVX512-BF16/AMX)
-    bf16: bool = False
-    compile: bool = False  # torch.compile the training module
-    checkpoint_every: int = 0  # steps between resumable checkpoints in OUT/checkpoint (0: none)
-    #: Weight of a message-level loss on the key decode's 26 scores (0: per-letter loss alone).
-    key_loss: float = 0.0
-    #: Share of the letters (all but each message's first) read as a random letter in training.
-    letter_noise: float = 0.0
-    #: Turn on ModelConfig.boundaries when the data has word boundaries.
-    auto_boundaries: bool = True
-    #: Turn on ModelConfig.canonical when the data uses several keys (not for --tbptt).
-    auto_canonical: bool = False
-    progress: bool = True
+class ModelExists(CaesarRNNError):
+    """The output folder already holds a finished model, and replacing it was not asked for."""
 
 
 def set_seed(seed: int) -> None:
@@ -88,81 +84,10 @@ def set_seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def key_decode_loss(
-    logits: torch.Tensor, cipher: torch.Tensor, target: torch.Tensor
-) -> torch.Tensor:
-    """Cross-entropy of the true key under the key decode's scores: score(k) sums, over the letter
-    positions, the log-probability of the letter that key k makes of the cipher letter. The
-    per-letter loss trains each position alone; this one trains what `--decode key` compares."""
-    logp = F.log_softmax(logits.float(), dim=-1)  # (B, T, 26)
-    is_letter = target != IGNORE  # (B, T)
-    keys = torch.arange(N_LETTERS, device=cipher.device)
-    idx = (cipher.clamp(max=N_LETTERS - 1).unsqueeze(-1) - keys) % N_LETTERS  # (B, T, 26)
-    scores = (logp.gather(-1, idx) * is_letter.unsqueeze(-1)).sum(1)  # (B, 26)
-    first = is_letter.to(torch.uint8).argmax(1, keepdim=True)  # (B, 1) a letter position
-    true_key = (cipher.gather(1, first) - target.gather(1, first)).squeeze(1) % N_LETTERS  # (B,)
-    return F.cross_entropy(scores, true_key)
-
-
-def add_letter_noise(cipher: torch.Tensor, p: float) -> torch.Tensor:
-    """(B, T) -> (B, T): each letter but a message's first becomes a random letter with probability
-    p; the targets stay the true plaintext, so a noisy position is learnt from its context (the
-    canonical rotation hangs on the first letter, which stays)."""
-    is_letter = cipher < N_LETTERS  # (B, T)
-    first = is_letter.to(torch.uint8).argmax(1, keepdim=True)  # (B, 1)
-    flip = (torch.rand(cipher.shape, device=cipher.device) < p) & is_letter
-    flip.scatter_(1, first, False)
-    noise = torch.randint_like(cipher, N_LETTERS)
-    return torch.where(flip, noise, cipher)
-
-
-def bucket_of(n: int) -> int:
-    return max(b for b in BUCKETS if b <= n)
-
-
-@torch.no_grad()
-def validate(
-    model: CaesarRNN, data: TokenData, device: str, batch_size: int = 512
-) -> dict[str, Any]:
-    """Per-char and whole-message accuracy, argmax and key-consistent decode, by length bucket."""
-    model.eval()
-    rows: dict[
-        int, np.ndarray
-    ] = {}  # bucket -> [messages, chars, char_ok, msg_ok_argmax, msg_ok_key]
-    rng = np.random.default_rng(0)
-    for cipher, target in data.batches(batch_size, rng, shuffle=False):
-        logits = model(cipher.to(device)).float().cpu().numpy()  # (B, T, 26)
-        c, y = cipher.numpy(), target.numpy()
-        mask = y != IGNORE
-        pred = logits.argmax(-1)
-        char_ok = (pred == y) & mask
-        msg_argmax = (char_ok | ~mask).all(axis=1)
-        k = key_scores(log_softmax(logits), c, mask).argmax(axis=1)
-        key_pred = (c - k[:, None]) % N_LETTERS
-        msg_key = ((key_pred == y) | ~mask).all(axis=1)
-        n_letters = mask.sum(axis=1)
-        for i in range(len(c)):
-            b = bucket_of(int(n_letters[i]))
-            r = rows.setdefault(b, np.zeros(5))
-            r += (1, n_letters[i], char_ok[i].sum(), msg_argmax[i], msg_key[i])
-    model.train()
-    total = sum(rows.values(), np.zeros(5))
-
-    def summary(r: np.ndarray) -> dict[str, float]:
-        return {
-            "messages": int(r[0]),
-            "char_acc": float(r[2] / max(r[1], 1)),
-            "msg_acc_argmax": float(r[3] / max(r[0], 1)),
-            "msg_acc_key": float(r[4] / max(r[0], 1)),
-        }
-
-    return {
-        "overall": summary(total),
-        "by_length": {str(b): summary(rows[b]) for b in sorted(rows)},
-    }
-
-
-def _split(n: int, fraction: float, max_val: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def split_indices(
+    n: int, fraction: float, max_val: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(training, validation) pair indices: a seeded permutation's tail and head."""
     order = np.random.default_rng(seed).permutation(n)
     n_val = 0 if n < 20 or fraction <= 0 else min(max_val, max(1, int(n * fraction)))
     return order[n_val:], order[:n_val]
@@ -176,25 +101,385 @@ def lr_lambda(step: int, warmup: int, total: int) -> float:
     return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))
 
 
-def _settings(cfg: TrainConfig) -> dict[str, Any]:
-    """The training config as saved beside a model or checkpoint."""
-    training = asdict(cfg)
-    training.pop("progress")
-    return training
+def cross_entropy(
+    trainer: Trainer, logits: torch.Tensor, cipher: torch.Tensor, target: torch.Tensor
+) -> torch.Tensor:
+    """The default loss: mean per-letter cross-entropy. logits (B, T, 26), target (B, T)."""
+    return F.cross_entropy(
+        logits.float().reshape(-1, N_LETTERS), target.reshape(-1), ignore_index=IGNORE
+    )
 
 
-def check_tbptt(model_cfg: ModelConfig, k: int | None) -> None:
-    if k is None:
-        return
-    if k < 1:
-        raise CaesarRNNError(f"--tbptt must be at least 1, got {k}")
-    if not model_cfg.recurrent:
-        raise CaesarRNNError(f"--tbptt needs a recurrent model; {model_cfg.arch} has no state")
-    if model_cfg.bidirectional:
+def check_options(model_cfg: ModelConfig, cfg: TrainConfig) -> TrainConfig:
+    """Checks that need both configs or the machine, before any data is read; returns ``cfg``
+    with bf16 resolved (None: on where it is native)."""
+    if cfg.tbptt is not None:
+        if not model_cfg.recurrent:
+            raise CaesarRNNError(
+                f"truncated BPTT needs a recurrent model; {model_cfg.arch} has no state"
+            )
+        if model_cfg.bidirectional:
+            raise CaesarRNNError(
+                "truncated BPTT needs a unidirectional model: the backward direction reads the "
+                "whole message from its end, so it cannot be cut into chunks"
+            )
+    device = resolve_device(cfg.device)
+    native = device.startswith("cuda") or cpu_has_bf16()
+    if cfg.bf16 is None:
+        return replace(cfg, bf16=native and not cfg.tbptt)
+    if cfg.bf16 and not native:
         raise CaesarRNNError(
-            "--tbptt needs a unidirectional model (add --no-bidirectional): the backward "
-            "direction reads the whole message from its end, so it cannot be cut into chunks"
+            "bf16 needs a CUDA device or a CPU with native bf16 (AVX512-BF16 or AMX); "
+            "train in float32 here"
         )
+    return cfg
+
+
+def check_out(out: Path, replace_model: bool, resuming: bool) -> None:
+    """Output-path problems, found before any data is read: ``out`` a file, a finished model
+    there (unless replacing it), or no folder we may write in. Makes ``out``'s parent."""
+    if out.exists() and not out.is_dir():
+        raise CaesarRNNError(f"{out} exists and is not a folder")
+    if (out / CONFIG).exists() and not (replace_model or resuming):
+        raise ModelExists(f"{out} already holds a trained model")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CaesarRNNError(f"cannot write {out}: {exc.strerror}") from None
+    where = out if out.exists() else out.parent
+    if not os.access(where, os.W_OK | os.X_OK):
+        raise CaesarRNNError(f"cannot write {out}: {where} is not writable")
+
+
+class SafeStream:
+    """Writes to a stream, dropping them (for good) once the stream fails: a closed pipe or a
+    full disk on stderr must never stop a training run."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.broken = stream, False
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                self.stream.write(text)
+                self.stream.flush()
+            except (OSError, ValueError):
+                self.broken = True
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        try:
+            return not self.broken and self.stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+
+class Trainer:
+    """One training run. ``run()`` does it all; ``setup``, ``step``, ``loop`` and ``finish`` are
+    its seams. After ``setup``: ``model``, ``opt``, ``sched``, ``train_data``, ``val_data``,
+    ``model_cfg`` (the derived config), ``total`` steps; during the loop ``step_no``, ``loss``,
+    ``cipher`` and ``target`` of the current batch."""
+
+    def __init__(
+        self,
+        model_cfg: ModelConfig,
+        cfg: TrainConfig,
+        checkpoint: Checkpoint | None = None,
+        replace_model: bool = False,
+        recipe: dict[str, str] | None = None,
+    ) -> None:
+        self.model_cfg, self.cfg = model_cfg, check_options(model_cfg, cfg)
+        self.checkpoint, self.replace_model = checkpoint, replace_model
+        # Saved with the model and its checkpoints: the settings, and the recipe they came from.
+        self.settings = cfg.settings() | ({RECIPE_KEY: recipe} if recipe else {})
+        self.out = Path(self.cfg.out)
+        self.callbacks: dict[str, list[Callback]] = defaultdict(list)
+        self.loss_fn: LossFn = cross_entropy
+        self.batch_fn: BatchFn | None = None
+        self.stderr = SafeStream(sys.stderr)
+        self.signals: list[int] = []
+        self.metrics: dict[str, Any] = {}
+        self.ctx = DistContext()  # set by run(): where this process stands under torchrun
+        self.first_loss: float | None = None
+        self.messages = 0
+
+    def add_callback(self, event: str, fn: Callback) -> None:
+        if event not in EVENTS:
+            raise CaesarRNNError(f"unknown event {event!r}: choose one of {', '.join(EVENTS)}")
+        self.callbacks[event].append(fn)
+
+    def fire(self, event: str) -> None:
+        for fn in self.callbacks[event]:
+            fn(self)
+
+    def log(self, message: str) -> None:
+        if self.cfg.progress and self.ctx.is_main:
+            self.stderr.write(message + "\n")
+
+    def run(self) -> dict[str, Any]:
+        """Train and save; returns the final metrics (empty on ranks other than 0)."""
+        check_out(self.out, self.replace_model, self.checkpoint is not None)
+        lock = self.out.parent / f".{self.out.resolve().name}.lock"
+        device = resolve_device(self.cfg.device)
+        with ExitStack() as stack:
+            self.ctx = stack.enter_context(session(device))
+            if self.ctx.is_main:
+                stack.enter_context(exclusive_lock(lock, str(self.out)))
+            self.setup()
+            # From here on a signal is only recorded: the loop saves and stops at the next step.
+            self.signals = stack.enter_context(trap_signals())
+            self.fire("on_train_start")
+            self.loop()
+            self.finish()
+            self.fire("on_train_end")
+        return self.metrics
+
+    # --- set-up ---------------------------------------------------------------------------
+
+    def derive_model_config(self, pairs: Pairs) -> ModelConfig:
+        """The model config with the automatic settings applied (a new one; the given one stays)."""
+        m, cfg = self.model_cfg, self.cfg
+        if cfg.auto_boundaries and not m.boundaries and has_boundaries(pairs.plaintexts):
+            self.log("note: data has word boundaries; the model will see them")
+            m = replace(m, boundaries=True)
+        if cfg.auto_canonical and not cfg.tbptt and len(set(pairs.shifts)) > 1:
+            if not m.canonical:
+                self.log("note: data uses several keys; the model reads canonical input")
+            m = replace(m, canonical=True)
+        return m
+
+    def setup(self) -> None:
+        cfg, ctx = self.cfg, self.ctx
+        if cfg.tbptt and ctx.enabled:
+            raise CaesarRNNError("truncated BPTT runs in one process")
+        if cfg.threads:
+            torch.set_num_threads(cfg.threads)
+        set_seed(cfg.seed)
+        pairs = read_pairs(cfg.data)
+        self.model_cfg = self.derive_model_config(pairs)
+        train_idx, val_idx = split_indices(len(pairs), cfg.val_fraction, cfg.max_val, cfg.seed)
+        self.pairs, self.val_idx = pairs, val_idx
+        self.train_data = TokenData(pairs, self.model_cfg.boundaries, train_idx)
+        self.val_data = TokenData(pairs, self.model_cfg.boundaries, val_idx)
+        self.build_model()
+        self.saver = Checkpointer(
+            self.out, self.model, self.opt, self.sched, self.model_cfg, self.settings,
+            file_digest(cfg.data), cfg.checkpoint_every, write=ctx.is_main,
+            directory=self.checkpoint.path if self.checkpoint else None,
+        )  # fmt: skip
+        if self.checkpoint is None:
+            self.saver.refuse_stale()
+            self.pos = Position()
+        else:
+            self.pos = self.saver.restore(self.checkpoint)
+
+    def build_model(self) -> None:
+        cfg, ctx = self.cfg, self.ctx
+        self.model = CaesarRNN(self.model_cfg).to(ctx.device)
+        self.net = ctx.wrap(self.model)  # DDP under torchrun; `model` stays bare for eval/saving
+        if cfg.compile:
+            self.net = torch.compile(self.net)  # type: ignore[assignment]
+        if ctx.rank > 0:
+            torch.manual_seed(cfg.seed + ctx.rank)  # own dropout masks; DDP synced the weights
+        self.opt = torch.optim.AdamW(
+            self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay
+        )
+        n_batches = sum(math.ceil(len(a) / cfg.batch_size) for a in self.train_data.plain.values())
+        self.per_epoch = steps_per_rank(n_batches, ctx.world)
+        if self.per_epoch < 1:
+            raise CaesarRNNError(
+                f"too few training pairs for {ctx.world} processes of one batch each"
+            )
+        self.total = cfg.steps if cfg.steps is not None else self.per_epoch * cfg.epochs
+        total, warmup = self.total, cfg.warmup
+        self.sched = torch.optim.lr_scheduler.LambdaLR(
+            self.opt, lambda s: lr_lambda(s, warmup, total)
+        )
+        self.rng = np.random.default_rng(cfg.seed)
+
+    # --- one step ---------------------------------------------------------------------------
+
+    def forward_backward(self, cipher: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Gradients of one batch into ``.grad``; sets ``self.logits``; returns the loss."""
+        self.opt.zero_grad(set_to_none=True)
+        if self.cfg.tbptt:  # forward and backward chunk by chunk (tbptt.py)
+            loss, self.logits = tbptt_backward(self.model, cipher, target, self.cfg.tbptt)
+            return loss
+        autocast = torch.autocast(torch.device(self.ctx.device).type, torch.bfloat16)
+        with autocast if self.cfg.bf16 else nullcontext():
+            self.logits = self.net(cipher)  # (B, T, 26)
+        loss = self.loss_fn(self, self.logits, cipher, target)
+        if torch.isfinite(loss):
+            loss.backward()
+        return loss
+
+    def step(self, cipher: torch.Tensor, target: torch.Tensor) -> float:
+        """One optimizer step on one batch (B, T); returns its loss."""
+        cipher, target = cipher.to(self.ctx.device), target.to(self.ctx.device)
+        if self.batch_fn is not None:
+            cipher, target = self.batch_fn(self, cipher, target)
+        self.cipher, self.target = cipher, target
+        loss = self.forward_backward(cipher, target)
+        if not torch.isfinite(loss):
+            raise RunStopped(
+                f"loss became {loss.item()} at step {self.pos.step}; "
+                f"{self.saver.kept_message()}; try a lower learning rate",
+                self.saver.dir if self.saver.last_step is not None else None,
+            )
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.clip)
+        self.opt.step()
+        self.sched.step()
+        self.loss = loss.item()
+        self.track(target)
+        return self.loss
+
+    def track(self, target: torch.Tensor) -> None:
+        """Step count, tokens, and the moving averages of loss and accuracy."""
+        pos = self.pos
+        with torch.no_grad():
+            mask = target != IGNORE
+            right = ((self.logits.argmax(-1) == target) & mask).sum().item()
+            acc = right / max(1, mask.sum().item())
+        pos.step += 1
+        pos.batch += 1
+        pos.tokens += int(target.numel())
+        self.messages += len(target)
+        self.first_loss = self.loss if self.first_loss is None else self.first_loss
+        ema = pos.ema_loss
+        pos.ema_loss = self.loss if ema is None else 0.95 * ema + 0.05 * self.loss
+        pos.ema_acc = acc if pos.ema_acc is None else 0.95 * pos.ema_acc + 0.05 * acc
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    def epoch_batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        skip = self.pos.begin_epoch(self.rng)  # after a resume: this epoch's batches done
+        # Each rank takes its every-world-th share of one seeded plan, all ranks equally many.
+        shard = self.train_data.batches(
+            self.cfg.batch_size, self.rng, reshift=self.cfg.reshift,
+            rank=self.ctx.rank, world=self.ctx.world,
+        )  # fmt: skip
+        return islice(shard, skip, self.per_epoch)
+
+    def make_bar(self) -> tqdm:
+        show = self.cfg.progress and self.ctx.is_main and self.stderr.isatty()
+        return tqdm(
+            total=self.total, file=self.stderr, disable=not show, unit="step",
+            dynamic_ncols=True, initial=self.pos.step,
+        )  # fmt: skip
+
+    def loop(self) -> None:
+        """Steps until ``total``; a signal saves a checkpoint and stops (``TrainingInterrupted``)."""
+        self.log(
+            f"training {self.model_cfg.arch} ({self.model_cfg.n_params():,} parameters) on "
+            f"{self.ctx.device}: {len(self.train_data):,} train / {len(self.val_data):,} "
+            f"validation pairs, {self.total:,} steps"
+            + (f" on each of {self.ctx.world} processes" if self.ctx.enabled else "")
+        )
+        self.messages, self.first_loss = 0, None
+        self.start = time.perf_counter() - self.pos.seconds
+        self.model.train()
+        with self.make_bar() as bar:
+            while self.pos.step < self.total:
+                for cipher, target in self.epoch_batches():
+                    self.fire("on_batch_start")
+                    self.step(cipher, target)
+                    bar.update(1)
+                    bar.set_postfix(loss=f"{self.pos.ema_loss:.4f}",
+                                    acc=f"{self.pos.ema_acc:.3f}", refresh=False)  # fmt: skip
+                    self.fire("on_batch_end")
+                    if self.after_step():
+                        break
+
+    def save_checkpoint(self) -> None:
+        self.pos.seconds = time.perf_counter() - self.start
+        self.saver.save(self.pos)
+
+    def after_step(self) -> bool:
+        """Periodic checkpoint, stop on a signal; whether the epoch's loop should end."""
+        stop = self.ctx.any_rank(bool(self.signals))
+        if stop or self.saver.due(self.pos.step, self.total):
+            self.save_checkpoint()
+        if stop:
+            self.ctx.barrier()  # no rank exits (and gets torchrun to kill the rest) before the save
+            self.interrupted(f"at step {self.pos.step} of {self.total}")
+        return self.pos.step >= self.total
+
+    def interrupted(self, when: str) -> None:
+        name = signal.Signals(self.signals[0]).name if self.signals else "a signal on another rank"
+        signum = self.signals[0] if self.signals else signal.SIGTERM
+        raise TrainingInterrupted(
+            f"{name} {when}: checkpoint saved in {self.saver.dir}", signum, self.saver.dir
+        )
+
+    # --- the end ----------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Checkpoint (always: validation and save can be interrupted or fail), validate, save the
+        model, then drop the checkpoint."""
+        ctx = self.ctx
+        self.save_checkpoint()
+        seconds = time.perf_counter() - self.start
+        tokens_all = ctx.sum(self.pos.tokens)  # all ranks' tokens, for one global throughput
+        if ctx.enabled:
+            ctx.log(
+                f"trained {self.pos.step} steps on its shard: {self.messages} messages, "
+                f"{self.pos.tokens} tokens, loss {self.first_loss} -> {self.pos.ema_loss:.4f}"
+            )
+        if not ctx.is_main:  # rank 0 alone validates and writes; the others wait until it is done
+            ctx.barrier()
+            return
+        self.metrics = self.validate()
+        self.metrics["train"] = self.train_summary(seconds, tokens_all)
+        if self.signals:
+            self.interrupted("during final validation")
+        self.save()
+        ctx.barrier()
+
+    def validate(self) -> dict[str, Any]:
+        return (
+            held_out_metrics(self.model, self.val_data, self.ctx.device)
+            if len(self.val_data)
+            else {}
+        )
+
+    def train_summary(self, seconds: float, tokens: float) -> dict[str, Any]:
+        summary = {
+            "steps": self.pos.step,
+            "seconds": round(seconds, 1),
+            "tokens_per_s": round(tokens / max(seconds, 1e-9)),
+            "final_loss": round(float(self.pos.ema_loss or 0.0), 5),
+            "pairs": len(self.train_data),
+            "device": self.ctx.device,
+        }
+        if self.ctx.enabled:
+            summary["processes"] = self.ctx.world
+        return summary
+
+    def save(self) -> None:
+        """Publish the model; a failed save keeps the checkpoint and says where it is."""
+        meta = ModelMeta(self.model_cfg, self.settings, self.metrics)
+        try:
+            save_model(self.out, self.model.state_dict(), meta)
+        except (CaesarRNNError, OSError) as exc:
+            raise RunStopped(
+                f"could not save the model: {exc}; the trained weights are kept in the "
+                f"checkpoint {self.saver.dir}",
+                self.saver.dir,
+            ) from None
+        self.saver.finish()
+
+    def score_model(self, model_dir: str | Path) -> dict[str, Any]:
+        """Another model's held-out metrics on this run's validation messages."""
+        from caesar_rnn.store import load_torch_model
+
+        other = load_torch_model(model_dir, self.ctx.device)
+        data = self.val_data
+        if other.config.boundaries != self.model_cfg.boundaries:
+            data = TokenData(self.pairs, other.config.boundaries, self.val_idx)
+        return held_out_metrics(other, data, self.ctx.device) if len(data) else {}
 
 
 def train(
@@ -202,24 +487,35 @@ def train(
     cfg: TrainConfig,
     checkpoint: Checkpoint | None = None,
     on_step: Callable[[int], None] | None = None,
+    replace_model: bool = False,
 ) -> dict[str, Any]:
     """Train on ``cfg.data`` and save the model in ``cfg.out``; returns the final metrics.
     ``checkpoint`` continues an interrupted run (see ``resume_training``); ``on_step(step)`` is
-    called after every step (a test hook)."""
-    if cfg.batch_size < 1 or cfg.epochs < 1 or (cfg.steps is not None and cfg.steps < 1):
-        raise CaesarRNNError("batch size, epochs and steps must be positive")
-    if not 0.0 <= cfg.val_fraction < 1.0:
-        raise CaesarRNNError(f"--val-fraction must be in [0, 1), got {cfg.val_fraction}")
-    check_tbptt(model_cfg, cfg.tbptt)
-    device = resolve_device(cfg.device)
-    if cfg.bf16 and not device.startswith("cuda") and not cpu_has_bf16():
-        raise CaesarRNNError(
-            "--bf16 needs a CUDA device or a CPU with native bf16 (AVX512-BF16 or AMX); "
-            "train in float32 here"
-        )
-    # Under torchrun this joins the process group (one rank per process); alone it changes nothing.
-    with session(device) as ctx:
-        return _train(model_cfg, cfg, ctx, checkpoint, on_step)
+    called after every step; ``replace_model`` allows replacing a finished model in ``cfg.out``."""
+    trainer = Trainer(model_cfg, cfg, checkpoint, replace_model)
+    if on_step is not None:
+        trainer.add_callback("on_batch_end", lambda t: on_step(t.pos.step))
+    return trainer.run()
+
+
+def resume_trainer(
+    path: str | Path | Checkpoint,
+    device: str | None = None,
+    threads: int | None = None,
+    checkpoint_every: int | None = None,
+    progress: bool = True,
+) -> Trainer:
+    """A trainer that continues the run whose checkpoint is in ``path`` (or ``path/checkpoint``),
+    with the model and training settings it was started with; only where it runs may change."""
+    ckpt = path if isinstance(path, Checkpoint) else load_checkpoint(path)
+    cfg = TrainConfig.from_dict(ckpt.training)
+    changes: dict[str, Any] = {"progress": progress}
+    for name, value in (("device", device), ("threads", threads),
+                        ("checkpoint_every", checkpoint_every)):  # fmt: skip
+        if value is not None:
+            changes[name] = value
+    recipe = ckpt.training.get(RECIPE_KEY)
+    return Trainer(ckpt.model, replace(cfg, **changes), ckpt, recipe=recipe)
 
 
 def resume_training(
@@ -230,189 +526,8 @@ def resume_training(
     progress: bool = True,
     on_step: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """Continue the run whose checkpoint is in ``path`` (or ``path/checkpoint``), with the model
-    and training settings it was started with; only where it runs may change."""
-    ckpt = path if isinstance(path, Checkpoint) else load_checkpoint(path)
-    known = {f for f in TrainConfig.__dataclass_fields__}
-    unknown = set(ckpt.training) - known
-    if unknown:
-        raise CaesarRNNError(f"{ckpt.path}: unknown training settings {sorted(unknown)}")
-    cfg = TrainConfig(**ckpt.training)
-    cfg.progress = progress
-    if device is not None:
-        cfg.device = device
-    if threads is not None:
-        cfg.threads = threads
-    if checkpoint_every is not None:
-        cfg.checkpoint_every = checkpoint_every
-    return train(ckpt.model, cfg, ckpt, on_step)
-
-
-def _train(
-    model_cfg: ModelConfig,
-    cfg: TrainConfig,
-    ctx: DistContext,
-    checkpoint: Checkpoint | None = None,
-    on_step: Callable[[int], None] | None = None,
-) -> dict[str, Any]:
-    device = ctx.device
-    if cfg.threads:
-        torch.set_num_threads(cfg.threads)
-    set_seed(cfg.seed)
-    pairs = read_pairs(cfg.data)
-    if cfg.auto_boundaries and not model_cfg.boundaries and has_boundaries(pairs.plaintexts):
-        if ctx.is_main:
-            print("note: data has word boundaries; the model will see them", file=sys.stderr)
-        model_cfg.boundaries = True
-    if cfg.auto_canonical and not cfg.tbptt and len(set(pairs.shifts)) > 1:
-        if ctx.is_main and not model_cfg.canonical:
-            print("note: data uses several keys; the model reads canonical input", file=sys.stderr)
-        model_cfg.canonical = True
-    train_idx, val_idx = _split(len(pairs), cfg.val_fraction, cfg.max_val, cfg.seed)
-    train_data = TokenData(pairs, model_cfg.boundaries, train_idx)
-    val_data = TokenData(pairs, model_cfg.boundaries, val_idx)
-
-    model = CaesarRNN(model_cfg).to(device)
-    net = ctx.wrap(model)  # DDP under torchrun; `model` stays the bare module for eval and saving
-    if cfg.tbptt and (ctx.enabled or cfg.compile or cfg.bf16):
-        raise CaesarRNNError("--tbptt runs in one process, uncompiled, in float32")
-    if not 0.0 <= cfg.letter_noise <= 1.0:
-        raise CaesarRNNError(f"--letter-noise must be between 0 and 1, got {cfg.letter_noise}")
-    if cfg.tbptt and cfg.key_loss:
-        raise CaesarRNNError("the key-decode loss needs whole messages: not with --tbptt")
-    if cfg.compile:
-        net = torch.compile(net)  # type: ignore[assignment]
-    if ctx.rank > 0:
-        torch.manual_seed(cfg.seed + ctx.rank)  # own dropout masks per rank; DDP synced the weights
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    per_epoch = steps_per_rank(
-        sum(math.ceil(len(a) / cfg.batch_size) for a in train_data.plain.values()), ctx.world
-    )
-    if per_epoch < 1:
-        raise CaesarRNNError(f"too few training pairs for {ctx.world} processes of one batch each")
-    total = cfg.steps if cfg.steps is not None else per_epoch * cfg.epochs
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_lambda(s, cfg.warmup, total))
-    rng = np.random.default_rng(cfg.seed)
-    saver = Checkpointer(
-        cfg.out, model, opt, sched, model_cfg, _settings(cfg), file_digest(cfg.data),
-        cfg.checkpoint_every, write=ctx.is_main,
-    )  # fmt: skip
-    if checkpoint is None:
-        saver.refuse_stale()
-        pos = Position()
-    else:
-        pos = saver.restore(checkpoint)
-    if ctx.is_main:
-        print(
-            f"training {model_cfg.arch} ({model_cfg.n_params():,} parameters) on {device}: "
-            f"{len(train_data):,} train / {len(val_data):,} validation pairs, {total:,} steps"
-            + (f" on each of {ctx.world} processes" if ctx.enabled else ""),
-            file=sys.stderr,
-        )
-    bar = tqdm(
-        total=total,
-        file=sys.stderr,
-        disable=not (cfg.progress and ctx.is_main),
-        unit="step",
-        dynamic_ncols=True,
-        initial=pos.step,
-    )
-    step, tokens, messages, start = pos.step, pos.tokens, 0, time.perf_counter() - pos.seconds
-    ema_loss, ema_acc, first_loss = pos.ema_loss, pos.ema_acc, None
-    autocast = torch.autocast(torch.device(device).type, torch.bfloat16)
-    model.train()
-    with stop_signals() as signals:  # Ctrl-C / SIGTERM: finish the step, save, stop
-        while step < total:
-            skip = pos.begin_epoch(rng)  # after a resume: the batches of this epoch already done
-            # Each rank takes its every-world-th share of one seeded plan, all ranks equally many.
-            shard = train_data.batches(
-                cfg.batch_size, rng, reshift=cfg.reshift, rank=ctx.rank, world=ctx.world
-            )
-            for cipher, target in islice(shard, skip, per_epoch):
-                cipher, target = cipher.to(device), target.to(device)
-                if cfg.letter_noise:
-                    cipher = add_letter_noise(cipher, cfg.letter_noise)
-                if cfg.tbptt:  # forward and backward chunk by chunk (tbptt.py)
-                    opt.zero_grad(set_to_none=True)
-                    loss, logits = tbptt_backward(model, cipher, target, cfg.tbptt)
-                else:
-                    with autocast if cfg.bf16 else nullcontext():
-                        logits = net(cipher)  # (B, T, 26)
-                    loss = F.cross_entropy(
-                        logits.float().reshape(-1, N_LETTERS),
-                        target.reshape(-1),
-                        ignore_index=IGNORE,
-                    )
-                    if cfg.key_loss:
-                        loss = loss + cfg.key_loss * key_decode_loss(logits, cipher, target)
-                if not torch.isfinite(loss):
-                    raise CaesarRNNError(
-                        f"loss became {loss.item()} at step {step}; {saver.kept_message()}; "
-                        "try a lower --lr"
-                    )
-                if not cfg.tbptt:
-                    opt.zero_grad(set_to_none=True)
-                    loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
-                opt.step()
-                sched.step()
-                step += 1
-                tokens += int(target.numel())
-                messages += len(target)
-                with torch.no_grad():
-                    mask = target != IGNORE
-                    acc = ((logits.argmax(-1) == target) & mask).sum().item() / max(
-                        1, mask.sum().item()
-                    )
-                first_loss = loss.item() if first_loss is None else first_loss
-                ema_loss = loss.item() if ema_loss is None else 0.95 * ema_loss + 0.05 * loss.item()
-                ema_acc = acc if ema_acc is None else 0.95 * ema_acc + 0.05 * acc
-                bar.update(1)
-                bar.set_postfix(loss=f"{ema_loss:.4f}", acc=f"{ema_acc:.3f}", refresh=False)
-                pos.batch += 1
-                if on_step is not None:
-                    on_step(step)
-                stop = ctx.any_rank(bool(signals))
-                if stop or saver.due(step, total):
-                    pos.step, pos.tokens, pos.seconds = step, tokens, time.perf_counter() - start
-                    pos.ema_loss, pos.ema_acc = ema_loss, ema_acc
-                    saver.save(pos)
-                if stop:
-                    ctx.barrier()  # no rank exits (and gets torchrun to kill the rest) before the save
-                    bar.close()
-                    name = (
-                        signal.Signals(signals[0]).name if signals else "a signal on another rank"
-                    )
-                    raise TrainingInterrupted(
-                        f"{name} at step {step} of {total}: checkpoint saved in {saver.dir}; "
-                        f"continue with `caesar-rnn train --resume {saver.dir}`",
-                        signals[0] if signals else signal.SIGTERM,
-                    )
-                if step >= total:
-                    break
-    bar.close()
-    seconds = time.perf_counter() - start
-    tokens_all = ctx.sum(tokens)  # all ranks' tokens, for one global throughput
-    if ctx.enabled:
-        ctx.log(
-            f"trained {step} steps on its shard: {messages} messages, {tokens} tokens, "
-            f"loss {first_loss:.4f} -> {ema_loss:.4f}"
-        )
-    if not ctx.is_main:  # rank 0 alone validates and writes; the others wait until it is done
-        ctx.barrier()
-        return {}
-    metrics = validate(model, val_data, device) if len(val_data) else {}
-    metrics["train"] = {
-        "steps": step,
-        "seconds": round(seconds, 1),
-        "tokens_per_s": round(tokens_all / max(seconds, 1e-9)),
-        "final_loss": round(float(ema_loss or 0.0), 5),
-        "pairs": len(train_data),
-        "device": device,
-    }
-    if ctx.enabled:
-        metrics["train"]["processes"] = ctx.world
-    save_model(Path(cfg.out), model.state_dict(), ModelMeta(model_cfg, _settings(cfg), metrics))
-    saver.finish()
-    ctx.barrier()
-    return metrics
+    """Continue the run whose checkpoint is in ``path``; returns the final metrics."""
+    trainer = resume_trainer(path, device, threads, checkpoint_every, progress)
+    if on_step is not None:
+        trainer.add_callback("on_batch_end", lambda t: on_step(t.pos.step))
+    return trainer.run()

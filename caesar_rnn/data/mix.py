@@ -1,0 +1,65 @@
+"""A recipe's data: pairs drawn from a mix of styles and length ranges, made in shards side by
+side (``DataConfig``). Shard s of seed S draws its i-th mix part with seed 10000 S + 100 s + i,
+so the file does not depend on how many workers made it, and a run with more pairs extends a
+run with fewer."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from caesar_rnn.config import DataConfig, MixPart
+from caesar_rnn.data.generate import generate, write_jsonl
+from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.files import atomic_writer
+
+
+def part_sizes(n: int, mix: list[MixPart]) -> list[int]:
+    """``n`` split by the mix's shares, summing to exactly ``n``: each part ends where its
+    cumulative share of ``n`` rounds to."""
+    total = sum(p.share for p in mix)
+    bounds = [0] + [round(n * c / total) for c in itertools.accumulate(p.share for p in mix)]
+    return [b - a for a, b in itertools.pairwise(bounds)]
+
+
+def make_shard(path: str, n: int, shard: int, seed: int, mix: list[MixPart]) -> int:
+    base = seed * 10_000 + shard * 100
+    parts = [
+        generate(size, p.min_len, p.max_len, style=p.style, seed=base + i, mid_word=p.mid_word)
+        for i, (p, size) in enumerate(zip(mix, part_sizes(n, mix), strict=True))
+        if size
+    ]
+    return write_jsonl(itertools.chain(*parts), path, force=True)
+
+
+def make_pairs(cfg: DataConfig, force: bool = False, workers: int | None = None) -> int:
+    """``cfg.count`` pairs of ``cfg.mix`` in ``cfg.out`` (atomically); returns how many."""
+    if not cfg.mix:
+        raise CaesarRNNError("the data config has no mix to draw pairs from")
+    out = Path(cfg.out)
+    if out.exists() and not force:
+        raise CaesarRNNError(f"{out} already exists")
+    sizes = [min(cfg.shard, cfg.count - start) for start in range(0, cfg.count, cfg.shard)]
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CaesarRNNError(f"cannot write {out}: {exc.strerror}") from None
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as tmp:
+        names = [str(Path(tmp) / f"shard{s}.jsonl") for s in range(len(sizes))]
+        n_workers = max(1, min(len(sizes), workers or os.cpu_count() or 1))
+        k = len(sizes)
+        if n_workers == 1:
+            n = sum(map(make_shard, names, sizes, range(k), [cfg.seed] * k, [cfg.mix] * k))
+        else:
+            with ProcessPoolExecutor(n_workers) as pool:
+                n = sum(pool.map(make_shard, names, sizes, range(k), [cfg.seed] * k,
+                                 [cfg.mix] * k))  # fmt: skip
+        with atomic_writer(out, force=True) as f:
+            for name in names:
+                with open(name, encoding="utf-8") as shard:
+                    shutil.copyfileobj(shard, f)
+    return n
