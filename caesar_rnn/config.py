@@ -42,7 +42,7 @@ def _int(name: str, value: Any, lo: int, hi: int | None = None, none: bool = Fal
     if isinstance(value, bool) or not isinstance(value, int):
         raise CaesarRNNError(f"{name} must be an integer, got {value!r}")
     if value < lo or (hi is not None and value > hi):
-        bound = f"at least {lo}" if hi is None else f"in {lo}..{hi}"
+        bound = f"at least {lo}" + ("" if hi is None else f" and at most {hi}")
         raise CaesarRNNError(f"{name} must be {bound}, got {value}")
 
 
@@ -128,7 +128,7 @@ class ModelConfig:
     def from_dict(cls, d: dict[str, Any]) -> ModelConfig:
         try:
             return _from_dict(cls, d, "model config")
-        except TypeError as exc:
+        except (TypeError, CaesarRNNError) as exc:
             raise CaesarRNNError(f"bad model config: {exc}") from None
 
     def weight_shapes(self) -> dict[str, tuple[int, ...]]:

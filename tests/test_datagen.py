@@ -157,22 +157,22 @@ def test_default_source_has_what_real_prose_has() -> None:
     assert dress(["i'm", "sure", "i'd", "go"], random.Random(0)).split()[2].startswith("I'd")
 
 
-def test_make_model_pairs_are_the_same_made_in_parallel_or_not(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`make model` makes its pairs in shards side by side: the file must not depend on how many
+def test_recipe_pairs_are_the_same_made_in_parallel_or_not(tmp_path: Path) -> None:
+    """A recipe's pairs are made in shards side by side: the file must not depend on how many
     workers made it, and a larger run extends a smaller one (shard s keeps its seeds)."""
-    monkeypatch.syspath_prepend(str(Path(__file__).parent.parent / "scripts"))
-    import build_model as bm  # importable by name, as the worker processes need
+    from caesar_rnn.config import DataConfig, load_recipe
+    from caesar_rnn.data.mix import make_pairs, make_shard
 
-    monkeypatch.setattr(bm, "SHARD", 100)
-    assert bm.make_pairs(str(tmp_path / "par.jsonl"), 250, seed=0) == 250
+    mix = load_recipe(Path(__file__).parent.parent / "recipes" / "default.toml").data.mix
+    cfg = DataConfig(str(tmp_path / "par.jsonl"), 250, 0, mix, shard=100)
+    assert make_pairs(cfg, workers=2) == 250
     parts = [tmp_path / f"s{s}.jsonl" for s in range(3)]
     for s, (p, n) in enumerate(zip(parts, (100, 100, 50), strict=True)):
-        bm.make_shard(str(p), n, s, 0, bm.MIX)
+        make_shard(str(p), n, s, 0, mix)
     whole = "".join(p.read_text(encoding="utf-8") for p in parts)
     assert (tmp_path / "par.jsonl").read_text(encoding="utf-8") == whole
-    assert bm.make_pairs(str(tmp_path / "small.jsonl"), 100, seed=0) == 100
+    small = DataConfig(str(tmp_path / "small.jsonl"), 100, 0, mix, shard=100)
+    assert make_pairs(small, workers=1) == 100
     assert whole.startswith((tmp_path / "small.jsonl").read_text(encoding="utf-8"))
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "par.jsonl",
@@ -181,36 +181,40 @@ def test_make_model_pairs_are_the_same_made_in_parallel_or_not(
         "s2.jsonl",
         "small.jsonl",
     ]  # no shard files left behind
+    with pytest.raises(CaesarRNNError, match="already exists"):
+        make_pairs(small)
 
 
-def test_make_model_mix_option_round_trips_and_rejects_bad_parts(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.syspath_prepend(str(Path(__file__).parent.parent / "scripts"))
-    import argparse
+def test_data_mix_sizes_and_bad_parts_are_refused() -> None:
+    from caesar_rnn.config import DataConfig, MixPart
+    from caesar_rnn.data.mix import part_sizes
 
-    import build_model as bm
-
-    assert bm.parse_mix(bm.format_mix(bm.MIX)) == bm.MIX
+    mix = [
+        MixPart(style, lo, hi, share, mid)
+        for style, lo, hi, share, mid in (
+            ("letters", 4, 8, 0.30, 0.5), ("natural", 4, 8, 0.30, 0.3),
+            ("letters", 4, 16, 0.15, 0.5), ("natural", 4, 16, 0.15, 0.3),
+            ("letters", 4, 64, 0.05, 0.5), ("natural", 4, 64, 0.05, 0.3),
+        )
+    ]  # fmt: skip
     for n in (1, 7, 50, 100, 1_000_000):
-        sizes = bm.part_sizes(n, bm.MIX)
+        sizes = part_sizes(n, mix)
         assert sum(sizes) == n
-        assert all(abs(k - n * part[3]) < 1 for k, part in zip(sizes, bm.MIX, strict=True))
-    assert bm.part_sizes(1_000_000, bm.MIX) == [300_000, 300_000, 150_000, 150_000, 50_000, 50_000]
-    assert bm.parse_mix("letters:4:16:0.25:0.5, natural:4:64:0.75:0") == [
-        ("letters", 4, 16, 0.25, 0.5),
-        ("natural", 4, 64, 0.75, 0.0),
-    ]
+        assert all(abs(k - n * part.share) < 1 for k, part in zip(sizes, mix, strict=True))
+    assert part_sizes(1_000_000, mix) == [300_000, 300_000, 150_000, 150_000, 50_000, 50_000]
+    good = DataConfig(mix=[{"style": "letters", "min_len": 4, "max_len": 16, "share": 0.25,
+                            "mid_word": 0.5}, MixPart("natural", 4, 64, 0.75, 0.0)])  # fmt: skip
+    assert good.mix == [MixPart("letters", 4, 16, 0.25, 0.5), MixPart("natural", 4, 64, 0.75, 0.0)]
     for bad in (
-        "letters:4:16:0.5:0.5",  # shares sum to 0.5
-        "words:4:16:1:0",  # unknown style
-        "letters:16:4:1:0",  # lo > hi
-        "letters:4:16:1:1.5",  # mid-word share > 1
-        "letters:4:sixteen:1:0",
-        "letters:4:16:1",
+        [{"style": "letters", "share": 0.5}],  # shares sum to 0.5
+        [{"style": "words"}],  # unknown style
+        [{"min_len": 16, "max_len": 4}],  # lo > hi
+        [{"mid_word": 1.5}],  # mid-word share > 1
+        [{"max_len": "sixteen"}],
+        [{"letters": 4}],  # no such field
     ):
-        with pytest.raises(argparse.ArgumentTypeError):
-            bm.parse_mix(bad)
+        with pytest.raises(CaesarRNNError):
+            DataConfig(mix=bad)
 
 
 def test_default_source_holds_no_blocked_word() -> None:
