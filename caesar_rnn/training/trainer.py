@@ -194,7 +194,7 @@ class Trainer:
         self.model_cfg, self.cfg = model_cfg, check_options(model_cfg, cfg)
         self.checkpoint, self.replace_model = checkpoint, replace_model
         # Saved with the model and its checkpoints: the settings, and the recipe they came from.
-        self.settings = cfg.settings() | ({RECIPE_KEY: recipe} if recipe else {})
+        self.settings = self.cfg.settings() | ({RECIPE_KEY: recipe} if recipe else {})
         self.out = Path(self.cfg.out)
         self.callbacks: dict[str, list[Callback]] = defaultdict(list)
         self.loss_fn: LossFn = cross_entropy
