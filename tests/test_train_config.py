@@ -186,3 +186,55 @@ def test_cli_option_errors_come_before_the_data_is_read(tmp_path: Path) -> None:
         assert r.stdout == "" and message in r.stderr and "Traceback" not in r.stderr
         assert len(r.stderr.strip().splitlines()) == 1
         assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.slow
+def test_the_recipe_runs_through_the_cli_in_short(tmp_path: Path) -> None:
+    """`make model` in miniature: the recipe's two CLI calls, with fewer pairs and steps."""
+    data, out = tmp_path / "pairs.jsonl", tmp_path / "model"
+    runner = CliRunner()
+    r = runner.invoke(
+        app, ["gen-data", "--recipe", str(RECIPE), "--count", "3000", "-o", str(data)]
+    )
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.strip() == str(data) and len(data.read_text().splitlines()) == 3000
+    args = ["train", "--recipe", str(RECIPE), "--data", str(data), "--out", str(out)]
+    r = runner.invoke(app, [*args, "--steps", "20", "--threads", "1", "--device", "cpu"])
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads((out / "config.json").read_text())
+    recipe = load_recipe(RECIPE)
+    assert ModelConfig.from_dict(doc["model"]) == recipe.model
+    assert doc["training"]["steps"] == 20 and doc["training"]["batch_size"] == 384
+    assert doc["training"]["checkpoint_every"] == 1000
+    assert doc["training"]["recipe"]["text"] == RECIPE.read_text(encoding="utf-8")
+    r = runner.invoke(app, ["decrypt", "khoor", "--model", str(out)])
+    assert r.exit_code == 0 and len(r.stdout.strip()) == 5
+
+
+def test_gen_data_recipe_refuses_options_that_change_its_mix(tmp_path: Path) -> None:
+    out = tmp_path / "pairs.jsonl"
+    r = CliRunner().invoke(
+        app,
+        [
+            "gen-data",
+            "--recipe",
+            str(RECIPE),
+            "--count",
+            "10",
+            "-o",
+            str(out),
+            "--style",
+            "natural",
+        ],
+    )
+    assert r.exit_code == 1 and "--style cannot change it" in r.stderr
+    assert not out.exists()
+    r = CliRunner().invoke(
+        app, ["gen-data", "--recipe", str(RECIPE), "--count", "60", "-o", str(out)]
+    )
+    assert r.exit_code == 0, r.stderr
+    assert len(out.read_text().splitlines()) == 60
+    r = CliRunner().invoke(
+        app, ["gen-data", "--recipe", str(RECIPE), "--count", "60", "-o", str(out)]
+    )
+    assert r.exit_code == 1 and "already exists" in r.stderr

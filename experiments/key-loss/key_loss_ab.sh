@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# A record (experiments/key-loss/README.md): ran at b6d07b8, when build_model.py had --key-loss.
 # Issue 3 lever, at small scale on 2 CPU cores: the per-letter loss alone against the per-letter loss
 # plus the message-level key-decode loss (train.py key_decode_loss, weight 1). Two builds side by
 # side (one thread each) on the same 1 M pairs of the make model mix, then both held-out sets
