@@ -63,6 +63,7 @@ def main() -> None:
                         reshift=shift is None,
                         val_fraction=0.0,
                         seed=args.seed,
+                        auto_canonical=False,  # as when these figures were made
                         progress=False,
                     ),
                 )

@@ -94,6 +94,7 @@ def main() -> None:
                     batch_size=args.batch_size,
                     reshift=True,
                     seed=args.seed,
+                    auto_canonical=False,  # as when these figures were made
                     progress=False,
                 ),
             )

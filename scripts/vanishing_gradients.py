@@ -83,6 +83,7 @@ def main() -> None:
                     batch_size=32,
                     reshift=True,
                     seed=args.seed,
+                    auto_canonical=False,  # as when these figures were made
                     progress=False,
                 ),
             )
