@@ -86,10 +86,10 @@ def test_bf16_on_a_cpu_without_native_bf16_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from caesar_rnn.config import ModelConfig
-    from caesar_rnn.training import trainer as train_mod
+    from caesar_rnn.training import options as options_mod
     from caesar_rnn.training.trainer import TrainConfig, train
 
-    monkeypatch.setattr(train_mod, "cpu_has_bf16", lambda: False)
+    monkeypatch.setattr(options_mod, "cpu_has_bf16", lambda: False)
     with pytest.raises(CaesarRNNError, match="bf16 needs a CUDA device or a CPU with native"):
         train(ModelConfig("gru", 8, 1, False), TrainConfig(device="cpu", bf16=True))
 

@@ -349,7 +349,9 @@ def _report(trainer: Any, metrics: dict[str, Any], quiet: bool) -> None:
     theirs: dict[str, Any] = {}
     if out.resolve() != shipped.resolve() and metrics.get("overall"):
         with contextlib.suppress(CaesarRNNError):
-            theirs = trainer.score_model(shipped)
+            from caesar_rnn.training.validation import score_model
+
+            theirs = score_model(shipped, trainer.pairs, trainer.val_idx, trainer.ctx.device)
     print_metrics(metrics, theirs)
     say(f"saved model to {out}", quiet)
     if out.resolve() == Path(DEFAULT_TRAIN_DIR).resolve():

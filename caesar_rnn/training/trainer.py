@@ -11,8 +11,6 @@ automatic settings (word boundaries, canonical input, bf16 where native) go into
 from __future__ import annotations
 
 import math
-import os
-import random
 import signal
 import sys
 import time
@@ -22,7 +20,7 @@ from contextlib import ExitStack, nullcontext
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 import torch
@@ -32,13 +30,16 @@ from tqdm import tqdm
 from caesar_rnn.cipher import N_LETTERS
 from caesar_rnn.config import DEFAULT_DATA, RECIPE_KEY, ModelConfig, TrainConfig
 from caesar_rnn.data.dataset import IGNORE, Pairs, TokenData, has_boundaries, read_pairs
-from caesar_rnn.devices import cpu_has_bf16, resolve_device
+from caesar_rnn.devices import resolve_device
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.files import exclusive_lock, trap_signals
 from caesar_rnn.nn.model import CaesarRNN
 from caesar_rnn.nn.tbptt import tbptt_backward
-from caesar_rnn.store import CONFIG, ModelMeta, save_model
+from caesar_rnn.store import ModelMeta, save_model
 from caesar_rnn.training.distributed import DistContext, session, steps_per_rank
+from caesar_rnn.training.options import check_options
+from caesar_rnn.training.output import ModelExists, SafeStream, check_out
+from caesar_rnn.training.schedule import lr_lambda, set_seed, split_indices
 from caesar_rnn.training.state import (
     Checkpoint,
     Checkpointer,
@@ -50,55 +51,15 @@ from caesar_rnn.training.state import (
 from caesar_rnn.training.state import load as load_checkpoint
 from caesar_rnn.training.validation import VAL_BUCKETS, held_out_metrics
 
-__all__ = [
-    "DEFAULT_DATA",
-    "EVENTS",
-    "VAL_BUCKETS",
-    "ModelExists",
-    "TrainConfig",
-    "Trainer",
-    "check_options",
-    "held_out_metrics",
-    "lr_lambda",
-    "resume_trainer",
-    "resume_training",
-    "set_seed",
-    "split_indices",
-    "train",
-]
+__all__ = ["DEFAULT_DATA", "EVENTS", "VAL_BUCKETS", "ModelExists", "TrainConfig", "Trainer",
+           "check_options", "held_out_metrics", "lr_lambda", "resume_trainer", "resume_training",
+           "set_seed", "split_indices", "train"]  # fmt: skip
 
 #: When callbacks run: each gets the trainer, whose attributes say where the run stands.
 EVENTS = ("on_train_start", "on_batch_start", "on_batch_end", "on_train_end")
 Callback = Callable[["Trainer"], None]
 LossFn = Callable[["Trainer", torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
 BatchFn = Callable[["Trainer", torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
-
-
-class ModelExists(CaesarRNNError):
-    """The output folder already holds a finished model, and replacing it was not asked for."""
-
-
-def set_seed(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
-
-
-def split_indices(
-    n: int, fraction: float, max_val: int, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """(training, validation) pair indices: a seeded permutation's tail and head."""
-    order = np.random.default_rng(seed).permutation(n)
-    n_val = 0 if n < 20 or fraction <= 0 else min(max_val, max(1, int(n * fraction)))
-    return order[n_val:], order[:n_val]
-
-
-def lr_lambda(step: int, warmup: int, total: int) -> float:
-    """Linear warm-up, then cosine decay to a tenth of the peak."""
-    if step < warmup:
-        return (step + 1) / warmup
-    progress = min(1.0, (step - warmup) / max(1, total - warmup))
-    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))
 
 
 def cross_entropy(
@@ -110,87 +71,14 @@ def cross_entropy(
     )
 
 
-def check_options(model_cfg: ModelConfig, cfg: TrainConfig) -> TrainConfig:
-    """Checks that need both configs or the machine, before any data is read; returns ``cfg``
-    with bf16 resolved (None: on where it is native)."""
-    if cfg.tbptt is not None:
-        if not model_cfg.recurrent:
-            raise CaesarRNNError(
-                f"truncated BPTT needs a recurrent model; {model_cfg.arch} has no state"
-            )
-        if model_cfg.bidirectional:
-            raise CaesarRNNError(
-                "truncated BPTT needs a unidirectional model: the backward direction reads the "
-                "whole message from its end, so it cannot be cut into chunks"
-            )
-    device = resolve_device(cfg.device)
-    native = device.startswith("cuda") or cpu_has_bf16()
-    if cfg.bf16 is None:
-        return replace(cfg, bf16=native and not cfg.tbptt)
-    if cfg.bf16 and not native:
-        raise CaesarRNNError(
-            "bf16 needs a CUDA device or a CPU with native bf16 (AVX512-BF16 or AMX); "
-            "train in float32 here"
-        )
-    return cfg
-
-
-def check_out(out: Path, replace_model: bool, resuming: bool) -> None:
-    """Output-path problems, found before any data is read: ``out`` a file, a finished model
-    there (unless replacing it), or no folder we may write in. Makes ``out``'s parent."""
-    if out.exists() and not out.is_dir():
-        raise CaesarRNNError(f"{out} exists and is not a folder")
-    if (out / CONFIG).exists() and not (replace_model or resuming):
-        raise ModelExists(f"{out} already holds a trained model")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CaesarRNNError(f"cannot write {out}: {exc.strerror}") from None
-    where = out if out.exists() else out.parent
-    if not os.access(where, os.W_OK | os.X_OK):
-        raise CaesarRNNError(f"cannot write {out}: {where} is not writable")
-
-
-class SafeStream:
-    """Writes to a stream, dropping them (for good) once the stream fails: a closed pipe or a
-    full disk on stderr must never stop a training run."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream, self.broken = stream, False
-
-    def write(self, text: str) -> int:
-        if not self.broken:
-            try:
-                self.stream.write(text)
-                self.stream.flush()
-            except (OSError, ValueError):
-                self.broken = True
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        try:
-            return not self.broken and self.stream.isatty()
-        except (OSError, ValueError):
-            return False
-
-
 class Trainer:
     """One training run. ``run()`` does it all; ``setup``, ``step``, ``loop`` and ``finish`` are
     its seams. After ``setup``: ``model``, ``opt``, ``sched``, ``train_data``, ``val_data``,
-    ``model_cfg`` (the derived config), ``total`` steps; during the loop ``step_no``, ``loss``,
-    ``cipher`` and ``target`` of the current batch."""
+    ``model_cfg`` (the derived config), ``total`` steps; during the loop ``pos`` (``pos.step``
+    steps done), ``loss``, ``logits``, ``cipher`` and ``target`` of the current batch."""
 
-    def __init__(
-        self,
-        model_cfg: ModelConfig,
-        cfg: TrainConfig,
-        checkpoint: Checkpoint | None = None,
-        replace_model: bool = False,
-        recipe: dict[str, str] | None = None,
-    ) -> None:
+    def __init__(self, model_cfg: ModelConfig, cfg: TrainConfig, checkpoint: Checkpoint | None = None,
+                 replace_model: bool = False, recipe: dict[str, str] | None = None) -> None:  # fmt: skip
         self.model_cfg, self.cfg = model_cfg, check_options(model_cfg, cfg)
         self.checkpoint, self.replace_model = checkpoint, replace_model
         # Saved with the model and its checkpoints: the settings, and the recipe they came from.
@@ -236,8 +124,6 @@ class Trainer:
             self.finish()
             self.fire("on_train_end")
         return self.metrics
-
-    # --- set-up ---------------------------------------------------------------------------
 
     def derive_model_config(self, pairs: Pairs) -> ModelConfig:
         """The model config with the automatic settings applied (a new one; the given one stays)."""
@@ -300,8 +186,6 @@ class Trainer:
         )
         self.rng = np.random.default_rng(cfg.seed)
 
-    # --- one step ---------------------------------------------------------------------------
-
     def forward_backward(self, cipher: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Gradients of one batch into ``.grad``; sets ``self.logits``; returns the loss."""
         self.opt.zero_grad(set_to_none=True)
@@ -351,8 +235,6 @@ class Trainer:
         ema = pos.ema_loss
         pos.ema_loss = self.loss if ema is None else 0.95 * ema + 0.05 * self.loss
         pos.ema_acc = acc if pos.ema_acc is None else 0.95 * pos.ema_acc + 0.05 * acc
-
-    # --- the loop ---------------------------------------------------------------------------
 
     def epoch_batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         skip = self.pos.begin_epoch(self.rng)  # after a resume: this epoch's batches done
@@ -414,8 +296,6 @@ class Trainer:
             f"{name} {when}: checkpoint saved in {self.saver.dir}", signum, self.saver.dir
         )
 
-    # --- the end ----------------------------------------------------------------------------
-
     def finish(self) -> None:
         """Checkpoint (always: validation and save can be interrupted or fail), validate, save the
         model, then drop the checkpoint."""
@@ -431,19 +311,13 @@ class Trainer:
         if not ctx.is_main:  # rank 0 alone validates and writes; the others wait until it is done
             ctx.barrier()
             return
-        self.metrics = self.validate()
+        val = self.val_data
+        self.metrics = held_out_metrics(self.model, val, ctx.device) if len(val) else {}
         self.metrics["train"] = self.train_summary(seconds, tokens_all)
         if self.signals:
             self.interrupted("during final validation")
         self.save()
         ctx.barrier()
-
-    def validate(self) -> dict[str, Any]:
-        return (
-            held_out_metrics(self.model, self.val_data, self.ctx.device)
-            if len(self.val_data)
-            else {}
-        )
 
     def train_summary(self, seconds: float, tokens: float) -> dict[str, Any]:
         summary = {
@@ -471,16 +345,6 @@ class Trainer:
             ) from None
         self.saver.finish()
 
-    def score_model(self, model_dir: str | Path) -> dict[str, Any]:
-        """Another model's held-out metrics on this run's validation messages."""
-        from caesar_rnn.store import load_torch_model
-
-        other = load_torch_model(model_dir, self.ctx.device)
-        data = self.val_data
-        if other.config.boundaries != self.model_cfg.boundaries:
-            data = TokenData(self.pairs, other.config.boundaries, self.val_idx)
-        return held_out_metrics(other, data, self.ctx.device) if len(data) else {}
-
 
 def train(
     model_cfg: ModelConfig,
@@ -492,7 +356,10 @@ def train(
     """Train on ``cfg.data`` and save the model in ``cfg.out``; returns the final metrics.
     ``checkpoint`` continues an interrupted run (see ``resume_training``); ``on_step(step)`` is
     called after every step; ``replace_model`` allows replacing a finished model in ``cfg.out``."""
-    trainer = Trainer(model_cfg, cfg, checkpoint, replace_model)
+    return _run(Trainer(model_cfg, cfg, checkpoint, replace_model), on_step)
+
+
+def _run(trainer: Trainer, on_step: Callable[[int], None] | None) -> dict[str, Any]:
     if on_step is not None:
         trainer.add_callback("on_batch_end", lambda t: on_step(t.pos.step))
     return trainer.run()
@@ -527,7 +394,4 @@ def resume_training(
     on_step: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Continue the run whose checkpoint is in ``path``; returns the final metrics."""
-    trainer = resume_trainer(path, device, threads, checkpoint_every, progress)
-    if on_step is not None:
-        trainer.add_callback("on_batch_end", lambda t: on_step(t.pos.step))
-    return trainer.run()
+    return _run(resume_trainer(path, device, threads, checkpoint_every, progress), on_step)

@@ -3,13 +3,14 @@ the key decode, by message length (the validation buckets, not evaluation's)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
 from caesar_rnn.cipher import N_LETTERS
-from caesar_rnn.data.dataset import IGNORE, TokenData
+from caesar_rnn.data.dataset import IGNORE, Pairs, TokenData
 from caesar_rnn.decoding.decode import key_scores, log_softmax
 
 #: Validation buckets: a message of n letters falls in the last bucket <= n.
@@ -63,3 +64,14 @@ def held_out_metrics(
         "overall": _summary(total),
         "by_length": {str(b): _summary(rows[b]) for b in sorted(rows)},
     }
+
+
+def score_model(
+    model_dir: str | Path, pairs: Pairs, val_idx: np.ndarray, device: str
+) -> dict[str, Any]:
+    """Another model's held-out metrics on a run's validation messages (``pairs[val_idx]``)."""
+    from caesar_rnn.store import load_torch_model
+
+    other = load_torch_model(model_dir, device)
+    data = TokenData(pairs, other.config.boundaries, val_idx)
+    return held_out_metrics(other, data, device) if len(data) else {}
