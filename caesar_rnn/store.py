@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from caesar_rnn.cipher import ALPHABET
-from caesar_rnn.config import ModelConfig
+from caesar_rnn.config import DEFAULT_TRAIN_DIR, ModelConfig
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.files import atomic_write_bytes, atomic_write_text
 
@@ -27,8 +27,9 @@ FORMAT = "caesar-rnn-model"
 FORMAT_VERSION = 1
 WEIGHTS = "model.safetensors"
 CONFIG = "config.json"
-#: Where `caesar-rnn train` writes by default, and where `decrypt` looks first.
-DEFAULT_TRAIN_DIR = "caesar-rnn-model"
+#: DEFAULT_TRAIN_DIR (config.py): where `caesar-rnn train` writes by default, and where
+#: `decrypt` looks first.
+__all__ = ["DEFAULT_TRAIN_DIR", "ModelMeta"]
 
 
 @dataclass
