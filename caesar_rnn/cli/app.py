@@ -645,14 +645,7 @@ def eval_cmd(
         if (data is None) == (not corpus):
             raise CaesarRNNError("give either --data FILE or --corpus FILE")
         names = [s.strip() for s in solvers.split(",") if s.strip()]
-        try:
-            lengths = sorted({int(b) for b in buckets.split(",") if b.strip()})
-        except ValueError:
-            raise CaesarRNNError(
-                f"--buckets must be comma-separated integers, got {buckets!r}"
-            ) from None
-        if not lengths or lengths[0] < 1:
-            raise CaesarRNNError("--buckets needs lengths of at least 1 letter")
+        lengths = _parse_buckets(buckets)
         style_list = [s.strip() for s in styles.split(",") if s.strip()]
         for s in style_list:
             if s not in ev.STYLES:
@@ -693,6 +686,18 @@ def eval_cmd(
         print(json.dumps({**meta, "messages": len(msgs), "rows": rows}, indent=1))
     else:
         print_eval(rows, source)
+
+
+def _parse_buckets(buckets: str) -> list[int]:
+    try:
+        lengths = sorted({int(b) for b in buckets.split(",") if b.strip()})
+    except ValueError:
+        raise CaesarRNNError(
+            f"--buckets must be comma-separated integers, got {buckets!r}"
+        ) from None
+    if not lengths or lengths[0] < 1:
+        raise CaesarRNNError("--buckets needs lengths of at least 1 letter")
+    return lengths
 
 
 def print_eval(rows: list[dict[str, Any]], source: str) -> None:
