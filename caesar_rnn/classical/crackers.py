@@ -3,6 +3,8 @@
 - ``chi2``: Pearson's chi-squared of the letter counts against English letter frequencies (lower is
   better), the method of Ciphey-like tools.
 - ``ngram``: log10-likelihood of the plaintext under a letter quadgram model (higher is better).
+- ``words``: the best split of the plaintext into words under word and word-pair counts, plus
+  the quadgram score (natural log, higher is better; ``caesar_rnn.classical.words``).
 
 Both take their statistics from the same English source the model trains on (``caesar_rnn.classical.ngrams``),
 so comparisons with the model are fair. Only letters count: case, spaces and punctuation are
@@ -22,7 +24,7 @@ from caesar_rnn.cipher import ALPHABET, N_LETTERS, decrypt, is_letter
 from caesar_rnn.classical.ngrams import ORDER, letter_freqs, ngram_logp
 from caesar_rnn.errors import CaesarRNNError
 
-METHODS = ("chi2", "ngram")  # crack also takes "model"
+METHODS = ("chi2", "ngram", "words")  # crack also takes "model"
 _SHIFTS = np.arange(N_LETTERS)
 
 
@@ -132,6 +134,10 @@ def scores(messages: Sequence[str], method: str) -> np.ndarray:
         return -chi2_scores(messages)
     if method == "ngram":
         return ngram_scores(messages)
+    if method == "words":
+        from caesar_rnn.classical.words import word_scores
+
+        return word_scores(messages)
     raise CaesarRNNError(f"unknown method {method!r}: choose one of {', '.join(METHODS)}")
 
 
@@ -152,7 +158,7 @@ def crack(
     messages: Sequence[str], method: str, top: int = 5, backend: Any = None
 ) -> list[list[Candidate]]:
     """Ranked candidates for each message: ``top`` of the 26 shifts, best first; none for a
-    message without letters. ``method`` is chi2, ngram, or model (the key decode's summed
+    message without letters. ``method`` is chi2, ngram, words, or model (the key decode's summed
     log-probabilities from ``backend``, a loaded model; see ``caesar_rnn.decoding.decode``)."""
     if top < 1:
         raise CaesarRNNError(f"--top must be at least 1, got {top}")

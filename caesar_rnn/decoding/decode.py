@@ -24,8 +24,12 @@ from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.nn.numpy_rnn import NumpyRNN
 from caesar_rnn.store import load_meta, load_torch_model, load_weights
 
-MODES = ("key", "argmax")
+MODES = ("key", "argmax", "hybrid")
 DEFAULT_MODE = "key"
+#: ``hybrid`` decode: the key decode's scores plus this times the words cracker's
+#: (``caesar_rnn.classical.words``), each as log-probabilities over the 26 shifts; chosen on text
+#: outside every evaluation set (experiments/words-solver/).
+HYBRID_WEIGHT = 2.0
 #: Longest window the model reads at once: about the longest messages it was trained on
 #: (64 letters plus word boundaries), so argmax never runs far past its training lengths.
 WINDOW = 80
@@ -256,18 +260,21 @@ def decrypt_messages(
     """Decrypt each message on its own; case and non-letters are kept. ``batch``: tokens per
     forward pass. ``key_prefix`` > 0 (key mode): take the key from each message's first
     ``key_prefix`` tokens when that is decisive, reading the rest only when it is not.
+    ``mode="hybrid"``: the key decode with the words cracker's scores added (``with_words``).
     ``views=False``: no second reading (``VIEW_MIN_LETTERS``; either mode), for comparison."""
     if mode not in MODES:
         raise CaesarRNNError(f"unknown decode mode {mode!r}: choose one of {', '.join(MODES)}")
     if key_prefix < 0:
         raise CaesarRNNError(f"--key-prefix must be 0 (off) or positive, got {key_prefix}")
     results = []
-    if mode == "key":
+    if mode in ("key", "hybrid"):
         toks = [_encode(m, backend.config.boundaries) for m in messages]
         if key_prefix:
             scores = _prefix_scores(backend, toks, key_prefix, window, batch, views)
         else:
             scores = _key_scores(backend, toks, window, batch, views)
+        if mode == "hybrid":
+            scores = with_words(messages, scores)
         best, conf = softmax_max(scores)
         for msg, t, k, p in zip(messages, toks, best.tolist(), conf.tolist(), strict=True):
             # Tokens exist only where letters do; one key for the whole message is a table
@@ -326,6 +333,16 @@ def shift_scores(
     for every shift."""
     toks = [_encode(m, backend.config.boundaries) for m in messages]
     return _key_scores(backend, toks, window, batch, views)
+
+
+def with_words(
+    messages: list[str], scores: np.ndarray, weight: float = HYBRID_WEIGHT
+) -> np.ndarray:
+    """The hybrid decode's scores (B, 26): the model's key scores plus ``weight`` times the words
+    cracker's, each normalised over the 26 shifts (a product of experts). Not the model alone."""
+    from caesar_rnn.classical.words import word_scores
+
+    return log_softmax(scores) + weight * log_softmax(word_scores(messages))
 
 
 def decrypt_stream(

@@ -5,7 +5,8 @@ Messages are cut from real text (``--corpus``) at word starts: exactly n letters
 letter), each enciphered under a random key; or read from a gen-data JSONL file, grouped into the
 largest bucket at or below their letter count. A solver maps ciphertexts to plaintexts; a message
 counts as exact when every letter is right, and per-char accuracy counts letters. Solvers: the
-model (each decode mode), the classical chi2 and ngram crackers, and a hybrid (model + ngram).
+model (each decode mode), the classical chi2, ngram and words crackers, and the hybrid decode
+(the model's key scores plus the words cracker's).
 """
 
 from __future__ import annotations
@@ -110,6 +111,10 @@ def classical_solver(method: str) -> Solver:
     from caesar_rnn.classical.crackers import best_shifts, prepare
 
     prepare()
+    if method == "words":
+        from caesar_rnn.classical.words import prepare as prepare_words
+
+        prepare_words()
 
     def solve(ciphertexts: list[str]) -> list[str]:
         return _by_shifts(ciphertexts, best_shifts(ciphertexts, method))
@@ -162,19 +167,18 @@ def _backend(model_dir: str | Path, device: str, backend: Any) -> Any:
 
 
 def hybrid_solver(
-    model_dir: str | Path, device: str = "cpu", weight: float = 1.0, backend: Any = None
+    model_dir: str | Path, device: str = "cpu", weight: float | None = None, backend: Any = None
 ) -> Solver:
-    """Not the neural model alone: the model's key scores plus ``weight`` times the quadgram
-    log-likelihood (natural log), each normalised over the 26 shifts (a product of experts)."""
-    from caesar_rnn.classical.crackers import ngram_scores
-    from caesar_rnn.decoding.decode import log_softmax, shift_scores
+    """Not the neural model alone: the model's key scores plus ``weight`` times the words
+    cracker's, each normalised over the 26 shifts (``decrypt --decode hybrid``)."""
+    from caesar_rnn.decoding.decode import HYBRID_WEIGHT, shift_scores, with_words
 
     model = _backend(model_dir, device, backend)
+    w = HYBRID_WEIGHT if weight is None else weight
 
     def solve(ciphertexts: list[str]) -> list[str]:
-        m = log_softmax(shift_scores(ciphertexts, model))  # (B, 26)
-        g = log_softmax(ngram_scores(ciphertexts) * np.log(10.0))  # (B, 26)
-        return _by_shifts(ciphertexts, (m + weight * g).argmax(axis=1))
+        scores = with_words(ciphertexts, shift_scores(ciphertexts, model), w)
+        return _by_shifts(ciphertexts, scores.argmax(axis=1))
 
     return solve
 
@@ -224,14 +228,15 @@ def evaluate(messages: list[Message], solvers: dict[str, Solver]) -> list[dict[s
 
 
 #: Solver names for ``make_solvers``: the model's decode modes, the classical crackers, the hybrid.
-SOLVERS = ("key", "argmax", "chi2", "ngram", "hybrid")
-DEFAULT_SOLVERS = ("key", "argmax", "chi2", "ngram")
+SOLVERS = ("key", "argmax", "chi2", "ngram", "words", "hybrid")
+DEFAULT_SOLVERS = ("key", "argmax", "chi2", "ngram", "words")
 LABELS = {
     "key": "model key",
     "argmax": "model argmax",
     "chi2": "chi2",
     "ngram": "ngram",
-    "hybrid": "hybrid model+ngram",
+    "words": "words",
+    "hybrid": "hybrid model+words",
 }
 
 
@@ -252,7 +257,7 @@ def make_solvers(
             raise CaesarRNNError(f"unknown solver {name!r}: choose from {', '.join(SOLVERS)}")
         if name in ("key", "argmax", "hybrid") and model_dir is None:
             raise CaesarRNNError(f"solver {name!r} needs a model")
-        if name in ("chi2", "ngram"):
+        if name in ("chi2", "ngram", "words"):
             solve = classical_solver(name)
         elif name == "hybrid":
             solve = hybrid_solver(model_dir, device, backend=shared)  # type: ignore[arg-type]

@@ -1,0 +1,290 @@
+"""The ``words`` cracker: rank the 26 candidate plaintexts by their best split into English words.
+
+Norvig-style segmentation: a Viterbi pass over letter positions finds, for each candidate, the
+split into words (at most ``MAX_WORD`` letters each) with the highest log-probability under word
+counts and word-pair counts (symspellpy's Google Books lists, which the model trains on too:
+``P(w | previous word)`` where the pair was counted, else ``P(w)``). A word outside the list costs
+a fixed penalty plus one per letter on top of its letters' quadgram log-probability; a message may
+start or end inside a word, so its first piece may be the end of a known word and its last piece
+the start of one (the summed probability of the words it starts or ends, less ``Params.edge``).
+Where the message has spaces or punctuation (the natural style), its runs of letters are the
+words: each run is scored on its own, and splitting a run costs ``Params.split`` per cut.
+
+A candidate's score (natural log) is that split's log-probability plus ``Params.lam`` times its
+quadgram log-likelihood. Segmenting is pure Python, so the quadgram scores of all 26 shifts come
+first (vectorised) and only the shifts within ``Params.margin`` (log10) of the best one, at most
+``Params.max_shifts``, are segmented; the others keep the quadgram part plus a floor for the
+words part (the whole message as one unknown word), which ranks them below. Runs are cached.
+The parameters were chosen on text outside every evaluation set (experiments/words-solver/).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from caesar_rnn.cipher import N_LETTERS, decrypt
+from caesar_rnn.classical.ngrams import ngram_logp
+from caesar_rnn.errors import CaesarRNNError
+
+#: Longest word the segmenter tries (letters); longer runs are cut into pieces.
+MAX_WORD = 20
+_LN10 = math.log(10.0)
+_NEG = -1e9
+_RUN = re.compile(r"[a-z]+")
+#: The cheap scorer that picks which shifts to split: letter trigrams (its 26-shift table builds in
+#: milliseconds, the quadgram's in a second).
+PRUNE_ORDER = 3
+
+
+@dataclass(frozen=True)
+class Params:
+    """The words cracker's weights and penalties (natural-log units unless said otherwise)."""
+
+    lam: float = 0.5  # weight of the candidate's quadgram log-likelihood
+    unk: float = -10.0  # an unknown word: this, plus unk_letter per letter, plus its letters' logp
+    unk_letter: float = -1.0
+    edge: float = 3.0  # penalty of a first/last piece that is part of a known word
+    split: float = 6.0  # natural style: penalty per cut inside a run of letters
+    margin: float = 6.0  # log10: split the shifts whose trigram score is this close to the best
+    max_shifts: int = 6
+
+
+@dataclass
+class Lexicon:
+    """Word log-probabilities, word-pair conditionals, and the summed probability of the words
+    that start or end with each piece of a word."""
+
+    logp: dict[str, float]  # ln P(w)
+    pairs: dict[str, dict[str, float]]  # a -> b -> ln P(b | a), where above ln P(b)
+    starts: dict[str, float]  # piece -> ln P(a word starts with it)
+    ends: dict[str, float]  # piece -> ln P(a word ends with it)
+
+    @classmethod
+    def from_counts(
+        cls, unigrams: dict[str, float], bigrams: Sequence[tuple[str, str, float]]
+    ) -> Lexicon:
+        total = sum(unigrams.values())
+        logp = {w: math.log(c / total) for w, c in unigrams.items()}
+        b_total = sum(c for _, _, c in bigrams)
+        pairs: dict[str, dict[str, float]] = {}
+        for a, b, c in bigrams:
+            ca, cb = unigrams.get(a), unigrams.get(b)
+            if ca and cb and c / b_total > ca * cb / total**2:  # else P(b) scores it as well
+                # Both lists on one scale (each as a share of its own total); capped at P = 1.
+                pairs.setdefault(a, {})[b] = min(0.0, math.log(c / b_total * total / ca))
+        starts: dict[str, float] = {}
+        ends: dict[str, float] = {}
+        for w, c in unigrams.items():
+            for k in range(1, len(w) + 1):
+                starts[w[:k]] = starts.get(w[:k], 0.0) + c
+                ends[w[-k:]] = ends.get(w[-k:], 0.0) + c
+        starts = {k: math.log(v / total) for k, v in starts.items()}
+        ends = {k: math.log(v / total) for k, v in ends.items()}
+        return cls(logp, pairs, starts, ends)
+
+    def to_bytes(self) -> bytes:
+        """The lexicon as a safetensors file of zlib-compressed word lists and float32 arrays."""
+        from safetensors.numpy import save
+
+        firsts = list(self.pairs)
+        seconds = [b for a in firsts for b in self.pairs[a]]
+        parts = {
+            "words": _pack_words(list(self.logp)),
+            "logp": _pack_floats(list(self.logp.values())),
+            "starts": _pack_words(list(self.starts)),
+            "starts_logp": _pack_floats(list(self.starts.values())),
+            "ends": _pack_words(list(self.ends)),
+            "ends_logp": _pack_floats(list(self.ends.values())),
+            "pair_firsts": _pack_words(firsts),
+            "pair_counts": np.frombuffer(
+                zlib.compress(np.asarray([len(self.pairs[a]) for a in firsts], "<i4").tobytes()),
+                np.uint8,
+            ),
+            "pair_seconds": _pack_words(seconds),
+            "pair_logp": _pack_floats([v for a in firsts for v in self.pairs[a].values()]),
+        }
+        return save(parts)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Lexicon:
+        from safetensors.numpy import load
+
+        z = load(data)
+
+        def table(name: str) -> dict[str, float]:
+            return dict(zip(_unpack_words(z[name]), _unpack_floats(z[name + "_logp"]), strict=True))
+
+        counts = np.frombuffer(zlib.decompress(z["pair_counts"].tobytes()), "<i4").tolist()
+        seconds, values = _unpack_words(z["pair_seconds"]), _unpack_floats(z["pair_logp"])
+        items = iter(zip(seconds, values, strict=True))
+        pairs = {
+            a: dict(itertools.islice(items, n))
+            for a, n in zip(_unpack_words(z["pair_firsts"]), counts, strict=True)
+        }
+        logp = dict(zip(_unpack_words(z["words"]), _unpack_floats(z["logp"]), strict=True))
+        return cls(logp, pairs, table("starts"), table("ends"))
+
+
+def _pack_words(words: list[str]) -> np.ndarray:
+    return np.frombuffer(zlib.compress("\n".join(words).encode("ascii"), 9), np.uint8)
+
+
+def _unpack_words(blob: np.ndarray) -> list[str]:
+    return zlib.decompress(blob.tobytes()).decode("ascii").split("\n")
+
+
+def _pack_floats(values: list[float]) -> np.ndarray:
+    return np.frombuffer(zlib.compress(np.asarray(values, "<f4").tobytes(), 9), np.uint8)
+
+
+def _unpack_floats(blob: np.ndarray) -> list[float]:
+    return np.frombuffer(zlib.decompress(blob.tobytes()), "<f4").astype(np.float64).tolist()
+
+
+#: The packaged lexicon, built from symspellpy's lists by scripts/build_words_table.py.
+TABLE = "words.safetensors"
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The packaged lexicon (symspellpy's word and word-pair counts), read once per process
+    (~0.1 s); nothing is written anywhere."""
+    try:
+        data = resources.files("caesar_rnn.classical").joinpath(TABLE).read_bytes()
+        return Lexicon.from_bytes(data)
+    except Exception as exc:  # missing or damaged (safetensors and zlib raise their own errors)
+        raise CaesarRNNError(
+            f"the word table {TABLE} is missing or damaged ({type(exc).__name__}); "
+            "reinstall caesar-rnn or rebuild it with scripts/build_words_table.py"
+        ) from None
+
+
+@lru_cache(maxsize=1)
+def _letter_tables() -> tuple[list[float], ...]:
+    """ln P(letter | up to 3 letters before it) from the quadgram tables, as flat lists indexed
+    base 26 by the letter and its context (1..4 letters)."""
+    out = []
+    for n in range(1, 5):
+        lp = ngram_logp(n)
+        if n > 1:
+            lp = lp - np.repeat(ngram_logp(n - 1), N_LETTERS)
+        out.append((lp * _LN10).tolist())
+    return tuple(out)
+
+
+def letter_cumsum(run: str) -> list[float]:
+    """Cumulative ln P of the run's letters under the quadgram model (len(run) + 1)."""
+    tables = _letter_tables()
+    out = [0.0]
+    code = 0
+    for i, ch in enumerate(run):
+        code = (code * N_LETTERS + ord(ch) - 97) % N_LETTERS**4
+        out.append(out[-1] + tables[min(i, 3)][code])
+    return out
+
+
+class Segmenter:
+    """Best splits of runs of letters into words, cached per (run, previous word, edges)."""
+
+    def __init__(self, lex: Lexicon, params: Params) -> None:
+        self.lex = lex
+        self.p = params
+        self.run_score = lru_cache(maxsize=1 << 16)(self._run_score)
+
+    def _edge(self, piece: str, start: bool, end: bool) -> float:
+        """The best score of a first/last piece as part of a known word (-1e9 if not one)."""
+        best = self.lex.ends.get(piece, _NEG) if start else _NEG
+        if end:
+            best = max(best, self.lex.starts.get(piece, _NEG))
+        return best - self.p.edge
+
+    def _run_score(
+        self, run: str, prev: str | None, start: bool, end: bool, cut: float
+    ) -> tuple[float, str | None]:
+        """(best log-probability of the run split into words plus ``lam`` times its letters'
+        quadgram log-likelihood, the split's last word). ``start``/``end``:
+        the run opens/closes the message, so it may begin/end inside a word; ``cut``: penalty per
+        word after the first."""
+        n = len(run)
+        qc = letter_cumsum(run)
+        logp, pairs = self.lex.logp.get, self.lex.pairs.get
+        unk, unk_letter = self.p.unk, self.p.unk_letter
+        best = [0.0] + [_NEG] * n
+        last: list[str | None] = [prev] + [None] * n
+        for j in range(1, n + 1):
+            bj, lj = _NEG, None
+            for i in range(max(0, j - MAX_WORD), j):
+                w = run[i:j]
+                lp = logp(w)
+                if lp is None:
+                    lp = unk + unk_letter * (j - i) + qc[j] - qc[i]
+                else:
+                    d = pairs(last[i]) if last[i] is not None else None  # type: ignore[arg-type]
+                    c = d.get(w) if d is not None else None
+                    if c is not None and c > lp:
+                        lp = c
+                if (i == 0 and start) or (j == n and end):
+                    lp = max(lp, self._edge(w, i == 0 and start, j == n and end))
+                s = best[i] + lp - (cut if i else 0.0)
+                if s > bj:
+                    bj, lj = s, w
+            best[j], last[j] = bj, lj
+        return best[n] + self.p.lam * qc[n], last[n]
+
+    def score(self, text: str) -> float:
+        """One candidate plaintext's score: the best split of its runs of letters into words,
+        plus ``lam`` times its letters' quadgram log-likelihood (natural log)."""
+        runs = _RUN.findall(text.lower().replace("'", ""))
+        total, prev = 0.0, None
+        cut = 0.0 if len(runs) == 1 else self.p.split
+        for k, run in enumerate(runs):
+            s, prev = self.run_score(run, prev, k == 0, k == len(runs) - 1, cut)
+            total += s
+        return total
+
+
+def prepare() -> None:
+    """Load every table now (for timings that should not include it)."""
+    from caesar_rnn.classical.crackers import prepare as prepare_ngrams
+
+    prepare_ngrams()
+    lexicon()
+    _letter_tables()
+
+
+@lru_cache(maxsize=4)
+def segmenter(params: Params = Params()) -> Segmenter:
+    return Segmenter(lexicon(), params)
+
+
+def word_scores(
+    messages: Sequence[str], params: Params = Params(), seg: Segmenter | None = None
+) -> np.ndarray:
+    """(B, 26) words scores, higher is better (natural log). The shifts whose letter-trigram
+    log-likelihood is within ``margin`` (log10) of the best, at most ``max_shifts``, are scored by
+    ``Segmenter.score``; the others rank below the lowest of those, in trigram order. Where only
+    one shift is that close, nothing is split: the scores are the trigram log-likelihoods."""
+    from caesar_rnn.classical.crackers import ngram_scores
+
+    out = ngram_scores(messages, PRUNE_ORDER) * _LN10  # (B, 26)
+    order = np.argsort(-out, axis=1, kind="stable")[:, : params.max_shifts]  # (B, K)
+    top = out.max(axis=1, keepdims=True)  # (B, 1)
+    near = np.take_along_axis(out, order, axis=1) >= top - params.margin * _LN10  # (B, K)
+    undecided = np.flatnonzero((near.sum(axis=1) > 1) & out.any(axis=1))
+    if len(undecided):
+        seg = seg or segmenter(params)
+    for b in undecided.tolist():
+        shifts = order[b][near[b]].tolist()
+        scored = [seg.score(decrypt(messages[b], s)) for s in shifts]  # type: ignore[union-attr]
+        out[b] = min(scored) - (top[b] - out[b])
+        out[b, shifts] = scored
+    return out
