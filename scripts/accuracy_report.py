@@ -39,9 +39,45 @@ from caesar_rnn.files import atomic_write_text
 from caesar_rnn.store import load_meta, resolve_model_dir
 
 HYBRID_NOTE = (
-    "*hybrid model+ngram* adds the model's key scores and the quadgram log-likelihood (each "
-    "normalised over the 26 shifts): it is **not** the neural model alone."
+    "*hybrid model+words* (`decrypt --decode hybrid`) adds the model's key scores and twice the "
+    "words cracker's (each normalised over the 26 shifts): it is **not** the neural model alone."
 )
+WORDS_NOTE = (
+    "*words* (`crack --method words`) splits each candidate plaintext into words under word and "
+    "word-pair counts (symspellpy's Google Books lists, the model's training source too), plus "
+    "half its quadgram log-likelihood (`caesar_rnn/classical/words.py`; weights chosen on Python's "
+    "own documentation, experiments/words-solver/). "
+)
+
+
+def gap(rows: list[dict[str, Any]], model: str = "model key", ref: str = "words") -> list[str]:
+    """The model's gap to the words cracker by style and length (exact-message points)."""
+    cell = {(r["style"], r["letters"], r["solver"]): r["exact"] for r in rows}
+    keys = list(dict.fromkeys((r["style"], r["letters"]) for r in rows))
+    if not any(k[2] == ref for k in cell) or not any(k[2] == model for k in cell):
+        return []
+    styles = list(dict.fromkeys(k[0] for k in keys))
+    lengths = list(dict.fromkeys(k[1] for k in keys))
+    out = [
+        "## The model's gap to the words cracker (the accuracy target)",
+        "",
+        f"*{model}* minus *{ref}*, exact-message accuracy in points (negative: the model trails):",
+        "",
+        "| style | " + " | ".join(map(str, lengths)) + " |",
+        "|---|" + "--:|" * len(lengths),
+    ]
+    worst: list[str] = []
+    for style in styles:
+        vals = []
+        for n in lengths:
+            d = 100 * (cell.get((style, n, model), 0.0) - cell.get((style, n, ref), 0.0))
+            vals.append(f"{d:+.1f}")
+            if d <= -0.5:
+                worst.append(f"{style} {n} letters ({d:+.1f})")
+        out.append(f"| {style} | " + " | ".join(vals) + " |")
+    trails = "; ".join(worst) if worst else "nowhere by half a point or more"
+    out += ["", f"The model trails the words cracker by half a point or more at: {trails}.", ""]
+    return out
 
 
 def table(rows: list[dict[str, Any]], metric: str, with_speed: bool = False) -> list[str]:
@@ -141,7 +177,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "both readings' log-probabilities added), *chi2* (chi-squared "
         "against English letter frequencies), *ngram* (quadgram log-likelihood); both classical "
         "solvers count their statistics from the model's training source "
-        "(`caesar_rnn/classical/crackers.py`). " + (HYBRID_NOTE if "hybrid" in names else ""),
+        "(`caesar_rnn/classical/crackers.py`). "
+        + (WORDS_NOTE if "words" in names else "")
+        + (HYBRID_NOTE if "hybrid" in names else ""),
         f"- Machine: {platform.machine()}, {platform.python_implementation()} "
         f"{platform.python_version()}; the whole run took {elapsed:.0f} s. Messages/s is wall "
         "time on the CPU (NumPy forward pass for the model), so it depends on the machine and "
@@ -153,6 +191,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "",
         *table(pooled, "exact", with_speed=True),
         "",
+        *gap(pooled),
         "## Per-character accuracy (%), all texts pooled",
         "",
         *table(pooled, "char_acc"),

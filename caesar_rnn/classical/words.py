@@ -200,56 +200,67 @@ class Segmenter:
         self.p = params
         self.run_score = lru_cache(maxsize=1 << 16)(self._run_score)
 
-    def _edge(self, piece: str, start: bool, end: bool) -> float:
-        """The best score of a first/last piece as part of a known word (-1e9 if not one)."""
-        best = self.lex.ends.get(piece, _NEG) if start else _NEG
-        if end:
-            best = max(best, self.lex.starts.get(piece, _NEG))
-        return best - self.p.edge
-
     def _run_score(
         self, run: str, prev: str | None, start: bool, end: bool, cut: float
-    ) -> tuple[float, str | None]:
+    ) -> tuple[float, tuple[str, ...]]:
         """(best log-probability of the run split into words plus ``lam`` times its letters'
-        quadgram log-likelihood, the split's last word). ``start``/``end``:
-        the run opens/closes the message, so it may begin/end inside a word; ``cut``: penalty per
-        word after the first."""
+        quadgram log-likelihood, that split's words). ``start``/``end``: the run opens/closes
+        the message, so it may begin/end inside a word; ``cut``: penalty per word after the
+        first. Forward Viterbi: from each position, words are tried while they still start a
+        known word (one dict lookup each); every piece may also be an unknown word."""
         n = len(run)
         qc = letter_cumsum(run)
-        logp, pairs = self.lex.logp.get, self.lex.pairs.get
-        unk, unk_letter = self.p.unk, self.p.unk_letter
+        logp, pairs, starts = self.lex.logp.get, self.lex.pairs.get, self.lex.starts.get
+        ends = self.lex.ends.get
+        unk, unk_letter, edge = self.p.unk, self.p.unk_letter, self.p.edge
         best = [0.0] + [_NEG] * n
         last: list[str | None] = [prev] + [None] * n
-        for j in range(1, n + 1):
-            bj, lj = _NEG, None
-            for i in range(max(0, j - MAX_WORD), j):
+        back = [0] * (n + 1)
+        for i in range(n):
+            bi = best[i] - (cut if i else 0.0)
+            d = pairs(last[i]) if last[i] is not None else None  # type: ignore[arg-type]
+            known = True
+            for j in range(i + 1, min(n, i + MAX_WORD) + 1):
                 w = run[i:j]
-                lp = logp(w)
-                if lp is None:
-                    lp = unk + unk_letter * (j - i) + qc[j] - qc[i]
-                else:
-                    d = pairs(last[i]) if last[i] is not None else None  # type: ignore[arg-type]
-                    c = d.get(w) if d is not None else None
-                    if c is not None and c > lp:
-                        lp = c
-                if (i == 0 and start) or (j == n and end):
-                    lp = max(lp, self._edge(w, i == 0 and start, j == n and end))
-                s = best[i] + lp - (cut if i else 0.0)
-                if s > bj:
-                    bj, lj = s, w
-            best[j], last[j] = bj, lj
-        return best[n] + self.p.lam * qc[n], last[n]
+                lp = unk + unk_letter * (j - i) + qc[j] - qc[i]
+                if known:
+                    mass = starts(w)
+                    if mass is None:
+                        known = False  # no word starts with w: none with a longer piece either
+                    else:
+                        k = logp(w)
+                        if k is not None:
+                            c = d.get(w) if d is not None else None
+                            lp = c if c is not None and c > k else k
+                        if end and j == n:
+                            lp = max(lp, mass - edge)
+                if start and i == 0:
+                    lp = max(lp, ends(w, _NEG) - edge)
+                if bi + lp > best[j]:
+                    best[j], last[j], back[j] = bi + lp, w, i
+        words, j = [], n
+        while j > 0:
+            words.append(run[back[j] : j])
+            j = back[j]
+        return best[n] + self.p.lam * qc[n], tuple(reversed(words))
 
-    def score(self, text: str) -> float:
-        """One candidate plaintext's score: the best split of its runs of letters into words,
-        plus ``lam`` times its letters' quadgram log-likelihood (natural log)."""
+    def split(self, text: str) -> tuple[float, list[str]]:
+        """One candidate plaintext's score and words: the best split of its runs of letters
+        (apostrophes dropped) into words, plus ``lam`` times its letters' quadgram
+        log-likelihood (natural log). Each run is split on its own, after the previous run's
+        last word; cutting a run costs ``split`` where the text has several runs."""
         runs = _RUN.findall(text.lower().replace("'", ""))
-        total, prev = 0.0, None
+        total, prev, words = 0.0, None, []
         cut = 0.0 if len(runs) == 1 else self.p.split
         for k, run in enumerate(runs):
-            s, prev = self.run_score(run, prev, k == 0, k == len(runs) - 1, cut)
+            s, ws = self.run_score(run, prev, k == 0, k == len(runs) - 1, cut)
             total += s
-        return total
+            words += ws
+            prev = ws[-1]
+        return total, words
+
+    def score(self, text: str) -> float:
+        return self.split(text)[0]
 
 
 def prepare() -> None:

@@ -1,0 +1,217 @@
+"""The words cracker (caesar_rnn.classical.words): splits, partial and unknown words, natural-style
+breaks, the shift pruning, ranking and JSON through crack, the packaged table, the hybrid decode."""
+
+import dataclasses
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from caesar_rnn.cipher import encrypt
+from caesar_rnn.classical import crackers, words
+from caesar_rnn.cli.app import app
+from caesar_rnn.errors import CaesarRNNError
+
+runner = CliRunner()
+
+# Prose written for these tests (no evaluation text), each under its own key below.
+PROSE = [
+    "the train leaves at noon",
+    "bring a coat",
+    "we met by the river",
+    "sunlight on water",
+    "she opened the letter slowly",
+    "rain again",
+    "nothing to report",
+    "keep the door shut",
+    "hello world",
+    "a quiet morning",
+    "send more paper",
+    "the garden is green",
+]
+
+
+@pytest.fixture(scope="module")
+def seg() -> words.Segmenter:
+    return words.segmenter()
+
+
+@pytest.mark.parametrize(
+    ("text", "split"),
+    [
+        ("thisisatest", ["this", "is", "a", "test"]),
+        ("itwasthebestoftimes", ["it", "was", "the", "best", "of", "times"]),
+        ("meetmeatnoon", ["meet", "me", "at", "noon"]),
+        ("sherlockholmessaid", ["sherlock", "holmes", "said"]),
+    ],
+)
+def test_picks_the_right_split(seg: words.Segmenter, text: str, split: list[str]) -> None:
+    assert seg.split(text)[1] == split
+
+
+def test_partial_first_and_last_word(seg: words.Segmenter) -> None:
+    # "nd" ends a word ("and"), "committ" starts one ("committee"): both are scored as parts of
+    # known words, which only the first and last piece may be.
+    score, split = seg.split("ndthecommitt")
+    assert split == ["nd", "the", "committ"]
+    inner, _ = seg.run_score("ndthecommitt", None, False, False, 0.0)
+    assert score > inner + 5
+    # Inside the message the same pieces are unknown words.
+    assert seg.split("the nd of")[0] < seg.split("the end of")[0]
+
+
+def test_unknown_words_cost_by_length(seg: words.Segmenter) -> None:
+    s3, split = seg.split("thexqzdog")
+    assert "xqz" in split or "xqzdog" in "".join(split)
+    s5, _ = seg.split("thexqzqxdog")
+    assert s5 < s3 < seg.split("thedog")[0]
+    assert np.isfinite(seg.split("qzxvkj")[0])
+
+
+def test_natural_breaks_are_the_words(seg: words.Segmenter) -> None:
+    assert seg.split("Another day, another dollar.")[1] == ["another", "day", "another", "dollar"]
+    # Where the text has spaces, cutting a run of letters costs Params.split; free, "notable"
+    # would read as "not able".
+    free = words.Segmenter(words.lexicon(), dataclasses.replace(words.Params(), split=0.0))
+    assert free.split("is notable")[1] == ["is", "not", "able"]
+    assert seg.split("is notable")[1] == ["is", "notable"]
+    # A message without breaks is one run: cutting it is free.
+    assert seg.split("isnotable")[0] == free.split("isnotable")[0]
+
+
+def test_apostrophes_and_case(seg: words.Segmenter) -> None:
+    assert seg.split("Don't STOP")[1] == seg.split("dont stop")[1]
+
+
+@pytest.mark.parametrize("key", [1, 7, 13, 25])
+def test_cracks_short_messages(key: int) -> None:
+    cands = crackers.crack([encrypt(s, key) for s in PROSE], "words", top=2)
+    assert [c[0].plaintext for c in cands] == PROSE
+    assert all(c[0].shift == key for c in cands)
+
+
+def test_pruning_loses_nothing_on_a_sample() -> None:
+    ciphers = [encrypt(s, k) for k, s in enumerate(PROSE)] + [
+        encrypt(s[i:], 3 * i) for i in (1, 2, 3) for s in PROSE
+    ]
+    pruned = words.word_scores(ciphers).argmax(axis=1)
+    full = dataclasses.replace(words.Params(), margin=1e9, max_shifts=26)
+    every = words.word_scores(ciphers, full, words.Segmenter(words.lexicon(), full))
+    np.testing.assert_array_equal(pruned, every.argmax(axis=1))
+
+
+def test_scores_rank_all_shifts() -> None:
+    cands = crackers.crack([encrypt(PROSE[0], 9)], "words", top=26)[0]
+    assert sorted(c.shift for c in cands) == list(range(26))
+    scores = [c.score for c in cands]
+    assert scores == sorted(scores, reverse=True)
+    assert cands[0].plaintext == PROSE[0]
+    # A long message: the trigram prune leaves one shift, nothing is split.
+    long = encrypt(" ".join(PROSE), 4)
+    assert crackers.crack([long], "words")[0][0].shift == 4
+    assert crackers.crack(["1234 !?", ""], "words") == [[], []]
+
+
+def test_crack_json_through_the_cli() -> None:
+    text = encrypt("Bring a coat", 11)
+    r = runner.invoke(app, ["crack", text, "--method", "words", "--json", "--top", "3"])
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr == ""
+    obj = json.loads(r.stdout)
+    assert obj["ciphertext"] == text and obj["method"] == "words"
+    cands = obj["candidates"]
+    assert [c["rank"] for c in cands] == [1, 2, 3]
+    assert set(cands[0]) == {"rank", "shift", "score", "plaintext"}
+    assert cands[0]["plaintext"] == "Bring a coat" and cands[0]["shift"] == 11
+    assert [c["score"] for c in cands] == sorted((c["score"] for c in cands), reverse=True)
+    r = runner.invoke(app, ["crack", text, "--method", "words"])
+    assert r.exit_code == 0 and "Bring a coat" in r.stdout and "higher is better" in r.stdout
+
+
+def test_table_load_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    crackers.prepare()  # the n-gram tables (their cache is ngrams.py's): in memory from here on
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    words.lexicon.cache_clear()
+    words.segmenter.cache_clear()
+    cands = crackers.crack([encrypt(s, 5) for s in PROSE], "words")
+    assert all(c[0].shift == 5 for c in cands)
+    assert list(home.rglob("*")) == []
+
+
+def test_table_round_trip() -> None:
+    lex = words.Lexicon.from_counts(
+        {"the": 50.0, "cat": 5.0, "cast": 2.0}, [("the", "cat", 9.0), ("cat", "the", 1.0)]
+    )
+    again = words.Lexicon.from_bytes(lex.to_bytes())
+    assert again.logp == pytest.approx(lex.logp)
+    assert again.pairs.keys() == lex.pairs.keys()
+    assert again.pairs["the"] == pytest.approx(lex.pairs["the"])
+    assert again.starts == pytest.approx(lex.starts) and again.ends == pytest.approx(lex.ends)
+    # "ca" starts both cat and cast; "st" ends cast only.
+    assert lex.starts["ca"] == pytest.approx(np.log(7 / 57))
+    assert lex.ends["st"] == pytest.approx(np.log(2 / 57))
+
+
+def test_missing_or_damaged_table(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(words, "TABLE", "no-such-table.safetensors")
+    words.lexicon.cache_clear()
+    words.segmenter.cache_clear()
+    try:
+        with pytest.raises(CaesarRNNError, match="word table no-such-table"):
+            words.lexicon()
+        r = runner.invoke(app, ["crack", encrypt("a cat", 3), "--method", "words"])
+        assert r.exit_code == 1 and r.stdout == ""
+        assert "word table" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    finally:
+        monkeypatch.undo()
+        words.lexicon.cache_clear()
+        words.segmenter.cache_clear()
+    with pytest.raises(Exception):  # noqa: B017 - safetensors' own error for junk bytes
+        words.Lexicon.from_bytes(b"junk")
+
+
+def test_packaged_table_is_small_and_ships() -> None:
+    path = Path(words.__file__).with_name(words.TABLE)
+    assert path.stat().st_size < 5_000_000
+    lex = words.lexicon()
+    assert len(lex.logp) > 50_000 and lex.logp["the"] > lex.logp["cat"]
+    assert lex.pairs["of"]["the"] > lex.logp["the"]
+
+
+def test_hybrid_decode(tiny_model: str) -> None:
+    from caesar_rnn.decoding.decode import decrypt_messages, load_backend, shift_scores, with_words
+
+    backend = load_backend(tiny_model)
+    ciphers = [encrypt(s, 6) for s in PROSE]
+    got = decrypt_messages(ciphers, backend, "hybrid")
+    want = with_words(ciphers, shift_scores(ciphers, backend)).argmax(axis=1)
+    assert [d.shift for d in got] == want.tolist()
+    assert all(0 < d.confidence <= 1 for d in got)
+    # The words part outweighs a tiny model on these: every key right.
+    assert [d.plaintext for d in got] == PROSE
+    r = runner.invoke(
+        app, ["decrypt", ciphers[0], "--model", tiny_model, "--decode", "hybrid", "--json"]
+    )
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["plaintext"] == PROSE[0]
+
+
+def test_no_torch_on_the_words_path() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from caesar_rnn.classical.crackers import crack; "
+        "crack(['uryyb jbeyq'], 'words'); print('torch' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ)
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
