@@ -4,6 +4,7 @@ measured in the same run, so that ratios hold on a busy machine. Training: scrip
     python scripts/bench.py                       # all sections, shipped model
     python scripts/bench.py --lines 20000 --whole-mb 200 --models /tmp/other-model
     python scripts/bench.py --sections startup
+    python scripts/bench.py --sections words --lines 20000   # crack --method words vs ngram
 
 Every figure is a median over --repeat runs of a fresh process (wall clock, start-up included),
 with the peak RSS of the largest process in it (os.wait4). Inputs go to a temporary folder
@@ -157,6 +158,26 @@ def messages(n: int, repeat: int, tmp: Path, models: list[str]) -> None:
             )
 
 
+def words(n: int, repeat: int, tmp: Path) -> None:
+    """`crack --method words` against `crack` (quadgram) on the same file, in the same run."""
+    log(f"crack --method words: {n:,} lines")
+    src, plain, out = tmp / "msgs.txt", tmp / "plain.txt", tmp / "out.txt"
+    chars = make_messages(src, plain, n)
+    ref = 0.0
+    for method in ("ngram", "words"):
+        cmd = [*CLI, "crack", "--file", str(src), "--top", "1", "--json", "--method", method]
+        t, rss = timed(cmd, repeat, out)
+        acc = accuracy(out, plain, crack=True)
+        ref = ref or chars / t
+        row(
+            "words",
+            f"`crack --file --method {method}`, msg acc {acc:.4f}",
+            f"{n / t:,.0f} msg/s, {chars / t:,.0f} chars/s",
+            f"{chars / t / ref:.2f}x",
+            rss,
+        )
+
+
 def whole(mb: int, repeat: int, tmp: Path, model: str) -> None:
     log(f"one long text: {mb} MB")
     from caesar_rnn.cipher import encrypt
@@ -217,6 +238,8 @@ def main() -> None:
             startup(args.startup_repeat, model)
         if "messages" in args.sections:
             messages(args.lines, args.repeat, tmp, [model, *args.models])
+        if "words" in args.sections:
+            words(args.lines, args.repeat, tmp)
         if "whole" in args.sections:
             whole(args.whole_mb, args.repeat, tmp, model)
     finally:

@@ -54,8 +54,8 @@ class Params:
     unk_letter: float = -1.0
     edge: float = 3.0  # penalty of a first/last piece that is part of a known word
     split: float = 6.0  # natural style: penalty per cut inside a run of letters
-    margin: float = 6.0  # log10: split the shifts whose trigram score is this close to the best
-    max_shifts: int = 6
+    margin: float = 5.0  # log10: split the shifts whose trigram score is this close to the best
+    max_shifts: int = 4
 
 
 @dataclass

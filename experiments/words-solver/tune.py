@@ -50,6 +50,18 @@ def wordsegment_lexicon() -> Lexicon:
     return Lexicon.from_counts(dict(wordsegment.UNIGRAMS), [b for b in bi if len(b) == 3])
 
 
+def mixed_lexicon(top: int) -> Lexicon:
+    """The model's own training source: symspellpy's and wordfreq's words mixed half and half
+    (caesar_rnn.data.corpus.word_frequencies, its ``top`` most frequent), symspellpy's pairs."""
+    from caesar_rnn.data.corpus import word_frequencies, word_pairs
+
+    uni: dict[str, float] = {}
+    for w, f in word_frequencies()[:top]:
+        w = w.replace("'", "")
+        uni[w] = uni.get(w, 0.0) + f
+    return Lexicon.from_counts(uni, word_pairs())
+
+
 def accuracy(msgs: list[Message], scores: np.ndarray) -> dict[tuple[str, int], float]:
     from caesar_rnn.cipher import decrypt
 
@@ -92,7 +104,10 @@ def main() -> None:
     ap.add_argument("--buckets", default="4,6,8,10,12,16")
     ap.add_argument("--mid-word", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--source", choices=("symspell", "wordsegment"), default="symspell")
+    ap.add_argument(
+        "--source", choices=("symspell", "wordsegment", "mixed"), default="symspell"
+    )
+    ap.add_argument("--top-words", type=int, default=150_000, help="mixed: this many words")
     ap.add_argument("--grid", action="store_true", help="one parameter at a time around Params()")
     ap.add_argument("--prune", action="store_true", help="pruned vs all 26 shifts segmented")
     ap.add_argument("--hybrid", action="store_true", help="the hybrid decode's weight")
@@ -103,7 +118,12 @@ def main() -> None:
         tuning_corpus(), args.per_bucket, buckets, seed=args.seed, mid_word=args.mid_word
     )
     print(f"{len(msgs)} tuning messages, mid-word {args.mid_word}, {args.source}", file=sys.stderr)
-    lex = wordsegment_lexicon() if args.source == "wordsegment" else lexicon()
+    if args.source == "wordsegment":
+        lex = wordsegment_lexicon()
+    elif args.source == "mixed":
+        lex = mixed_lexicon(args.top_words)
+    else:
+        lex = lexicon()
     base = Params()
     show("ngram (quadgram)", accuracy(msgs, ngram_scores([m.ciphertext for m in msgs])), 0.0)
     run(msgs, lex, base, f"words {args.source} default")
