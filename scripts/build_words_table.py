@@ -7,7 +7,7 @@ From symspellpy's Google Books lists (the model's training source too): the word
 deciphered) and the word-pair counts (frequency_bigramdictionary_en_243_342.txt), lowercase
 letters only. ``Lexicon.from_counts`` turns them into log-probabilities, keeps the word pairs
 that say more than the word alone, and sums the probability of the words that start or end with
-each piece; the file holds them zlib-compressed (~3 MB), so the cracker loads them in ~0.1 s
+each piece; the file holds them zlib-compressed (~3 MB), so the cracker loads them in ~0.3 s
 instead of parsing and counting the lists (~1.5 s) on every run.
 """
 

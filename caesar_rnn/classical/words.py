@@ -6,7 +6,7 @@ counts and word-pair counts (symspellpy's Google Books lists, which the model tr
 ``P(w | previous word)`` where the pair was counted, else ``P(w)``). A word outside the list costs
 a fixed penalty plus one per letter on top of its letters' quadgram log-probability; a message may
 start or end inside a word, so its first piece may be the end of a known word and its last piece
-the start of one (the summed probability of the words it starts or ends, less ``Params.edge``).
+the start of one (the summed probability of the words it starts or ends, less ``Params.edge`` or ``edge_start``).
 Where the message has spaces or punctuation (the natural style), its runs of letters are the
 words: each run is scored on its own, and splitting a run costs ``Params.split`` per cut.
 
@@ -52,7 +52,8 @@ class Params:
     lam: float = 0.5  # weight of the candidate's quadgram log-likelihood
     unk: float = -10.0  # an unknown word: this, plus unk_letter per letter, plus its letters' logp
     unk_letter: float = -1.0
-    edge: float = 3.0  # penalty of a first/last piece that is part of a known word
+    edge: float = 1.0  # penalty of a last piece that is the start of a known word
+    edge_start: float = 3.0  # penalty of a first piece that is the end of a known word
     split: float = 6.0  # natural style: penalty per cut inside a run of letters
     margin: float = 5.0  # log10: split the shifts whose trigram score is this close to the best
     max_shifts: int = 4
@@ -157,7 +158,7 @@ TABLE = "words.safetensors"
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The packaged lexicon (symspellpy's word and word-pair counts), read once per process
-    (~0.1 s); nothing is written anywhere."""
+    (~0.3 s); nothing is written anywhere."""
     try:
         data = resources.files("caesar_rnn.classical").joinpath(TABLE).read_bytes()
         return Lexicon.from_bytes(data)
@@ -235,7 +236,7 @@ class Segmenter:
                         if end and j == n:
                             lp = max(lp, mass - edge)
                 if start and i == 0:
-                    lp = max(lp, ends(w, _NEG) - edge)
+                    lp = max(lp, ends(w, _NEG) - self.p.edge_start)
                 if bi + lp > best[j]:
                     best[j], last[j], back[j] = bi + lp, w, i
         words, j = [], n

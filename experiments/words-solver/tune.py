@@ -104,9 +104,7 @@ def main() -> None:
     ap.add_argument("--buckets", default="4,6,8,10,12,16")
     ap.add_argument("--mid-word", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument(
-        "--source", choices=("symspell", "wordsegment", "mixed"), default="symspell"
-    )
+    ap.add_argument("--source", choices=("symspell", "wordsegment", "mixed"), default="symspell")
     ap.add_argument("--top-words", type=int, default=150_000, help="mixed: this many words")
     ap.add_argument("--grid", action="store_true", help="one parameter at a time around Params()")
     ap.add_argument("--prune", action="store_true", help="pruned vs all 26 shifts segmented")
@@ -145,6 +143,8 @@ def main() -> None:
             "unk_letter": (0.0, -1.0, -2.0),
             "edge": (1.0, 3.0, 6.0),
             "split": (2.0, 6.0, 12.0),
+            "margin": (3.0, 5.0, 8.0),
+            "max_shifts": (3, 4, 6),
         }
         for field, values in grid.items():
             for v in values:
