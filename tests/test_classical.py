@@ -68,7 +68,7 @@ def test_many_messages_score_like_few() -> None:
     np.testing.assert_allclose(many, few, rtol=1e-5)
 
 
-@pytest.mark.parametrize("method", ["chi2", "ngram"])
+@pytest.mark.parametrize("method", ["chi2", "ngram", "words"])
 @pytest.mark.parametrize("key", [1, 3, 13, 25])
 def test_cracks_english(method: str, key: int) -> None:
     ciphers = [encrypt(s, key) for s in SENTENCES]
@@ -77,14 +77,14 @@ def test_cracks_english(method: str, key: int) -> None:
         assert cands[0].plaintext == s
 
 
-@pytest.mark.parametrize("method", ["chi2", "ngram"])
+@pytest.mark.parametrize("method", ["chi2", "ngram", "words"])
 def test_ranked_and_top(method: str) -> None:
     cands = classical.crack([encrypt(SENTENCES[0], 7)], method, top=26)[0]
     assert len(cands) == 26
     assert sorted(c.shift for c in cands) == list(range(26))
     scores = [c.score for c in cands]
-    # chi2: lower is better; ngram: higher is better.
-    assert scores == sorted(scores, reverse=method == "ngram")
+    # chi2: lower is better; ngram and words: higher is better.
+    assert scores == sorted(scores, reverse=method != "chi2")
     assert len(classical.crack(["khoor"], method, top=2)[0]) == 2
 
 

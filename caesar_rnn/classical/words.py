@@ -251,7 +251,7 @@ class Segmenter:
         log-likelihood (natural log). Each run is split on its own, after the previous run's
         last word; cutting a run costs ``split`` where the text has several runs."""
         runs = _RUN.findall(text.lower().replace("'", ""))
-        total, prev, words = 0.0, None, []
+        total, prev, words = 0.0, None, list[str]()
         cut = 0.0 if len(runs) == 1 else self.p.split
         for k, run in enumerate(runs):
             s, ws = self.run_score(run, prev, k == 0, k == len(runs) - 1, cut)

@@ -405,7 +405,10 @@ def decrypt(
     ] = None,
     decode: Annotated[
         str,
-        typer.Option(help="key: one shift per message (default); argmax: per letter (the sheet)."),
+        typer.Option(
+            help="key: one shift per message (default); argmax: per letter; hybrid: key plus "
+            "the words cracker's scores (not the model alone)."
+        ),
     ] = "key",
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     as_json: Annotated[
@@ -512,8 +515,9 @@ def crack(
         str,
         typer.Option(
             help="ngram: quadgram log10-likelihood (higher is better); chi2: chi-squared vs "
-            "letter frequencies (lower is better); model: the model's summed log-probability, "
-            "as decrypt's key decode scores it."
+            "letter frequencies (lower is better); words: the best split into words plus half "
+            "the quadgram, natural log (higher is better); model: the model's summed "
+            "log-probability, as decrypt's key decode scores it."
         ),
     ] = "ngram",
     top: Annotated[int, typer.Option(help="How many candidate shifts to show.")] = 5,
@@ -540,7 +544,7 @@ def crack(
         if (text is None) == (file is None):
             raise CaesarRNNError("give either TEXT or --file PATH")
         if method not in (*METHODS, "model"):
-            raise CaesarRNNError(f"unknown method {method!r}: choose chi2, ngram or model")
+            raise CaesarRNNError(f"unknown method {method!r}: choose {', '.join(METHODS)} or model")
         if top < 1:
             raise CaesarRNNError(f"--top must be at least 1, got {top}")
         backend = None
@@ -607,10 +611,10 @@ def eval_cmd(
     solvers: Annotated[
         str,
         typer.Option(
-            help="Comma-separated: key, argmax (the model's decodes), chi2, ngram, and hybrid "
-            "(model + ngram scores: not the model alone)."
+            help="Comma-separated: key, argmax (the model's decodes), chi2, ngram, words, and "
+            "hybrid (model + words scores: not the model alone)."
         ),
-    ] = "key,argmax,chi2,ngram",
+    ] = "key,argmax,chi2,ngram,words",
     per_bucket: Annotated[
         int, typer.Option(help="Messages per length bucket and style (--corpus).")
     ] = 200,
@@ -712,7 +716,7 @@ def print_eval(rows: list[dict[str, Any]], source: str) -> None:
     keys = list(dict.fromkeys((r["style"], r["letters"]) for r in rows))
     console = Console(highlight=False)
     for metric, title in (("exact", "exact-message"), ("char_acc", "per-char")):
-        caption = "hybrid: model key scores + ngram scores, not the model alone"
+        caption = "hybrid: model key scores + words scores, not the model alone"
         table = Table(
             title=f"{title} accuracy % on {source}",
             caption=caption if any(s.startswith("hybrid") for s in solvers) else None,
