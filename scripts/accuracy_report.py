@@ -39,7 +39,7 @@ from caesar_rnn.files import atomic_write_text
 from caesar_rnn.store import load_meta, resolve_model_dir
 
 HYBRID_NOTE = (
-    "*hybrid model+words* (`decrypt --decode hybrid`) adds the model's key scores and twice the "
+    "*hybrid model+words* (`decrypt --decode hybrid`) adds the model's key scores and four times the "
     "words cracker's (each normalised over the 26 shifts): it is **not** the neural model alone."
 )
 WORDS_NOTE = (
@@ -146,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     cmd = "python scripts/accuracy_report.py " + " ".join(
         [*args.texts, *(["--model", args.model] if args.model else [])]
         + [f"--per-bucket {args.per_bucket}", f"--seed {args.seed}", f"--solvers {args.solvers}"]
+        + ([f"--buckets {args.buckets}"] if buckets != list(BUCKETS) else [])
         + ([f"--mid-word {args.mid_word}"] if args.mid_word else [])
         + ([f"--md {args.md} --png {args.png}"] if args.md != "docs/accuracy.md" else [])
     )

@@ -29,7 +29,7 @@ DEFAULT_MODE = "key"
 #: ``hybrid`` decode: the key decode's scores plus this times the words cracker's
 #: (``caesar_rnn.classical.words``), each as log-probabilities over the 26 shifts; chosen on text
 #: outside every evaluation set (experiments/words-solver/).
-HYBRID_WEIGHT = 2.0
+HYBRID_WEIGHT = 4.0
 #: Longest window the model reads at once: about the longest messages it was trained on
 #: (64 letters plus word boundaries), so argmax never runs far past its training lengths.
 WINDOW = 80
