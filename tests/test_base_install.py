@@ -60,7 +60,7 @@ def test_decrypt_file_and_stdin(tmp_path: Path) -> None:
     assert r.stdout.splitlines() == lines
 
 
-@pytest.mark.parametrize("method", ["ngram", "chi2"])
+@pytest.mark.parametrize("method", ["ngram", "chi2", "words"])
 def test_crack(method: str) -> None:
     r = runner.invoke(app, ["crack", encrypt("the meeting is on friday", 5), "--method", method])
     assert r.exit_code == 0, r.stderr
