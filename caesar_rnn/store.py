@@ -43,17 +43,22 @@ def shipped_model_dir() -> Path:
     return Path(str(resources.files("caesar_rnn").joinpath("models", "default")))
 
 
+#: The name that always means the shipped model (``--model shipped``); ``./shipped`` is a folder.
+SHIPPED = "shipped"
+
+
 def resolve_model_dir(model: str | Path | None) -> Path:
-    """An explicit --model, else ./caesar-rnn-model if it holds a model, else the shipped one."""
-    if model is not None:
+    """A model directory as given; ``"shipped"``: the model in the package; None:
+    ./caesar-rnn-model if it holds a model, else the shipped one."""
+    if model is not None and str(model) != SHIPPED:
         path = Path(model)
         if not path.exists():
             raise CaesarRNNError(f"model directory {path} does not exist")
         if not path.is_dir():
-            raise CaesarRNNError(f"--model {path} is not a directory")
+            raise CaesarRNNError(f"model {path} is not a directory")
         return path
     local = Path(DEFAULT_TRAIN_DIR)
-    if (local / CONFIG).is_file():
+    if model is None and (local / CONFIG).is_file():
         return local
     shipped = shipped_model_dir()
     if not (shipped / CONFIG).is_file():

@@ -155,7 +155,6 @@ def test_decrypt_into_a_closed_pipe(tmp_path: Path, tiny_model: str) -> None:
         (["--count", "0"], "--count must be positive"),
         (["--count", "-5"], "--count must be positive"),
         (["--min-len", "9", "--max-len", "3"], "greater than --max-len"),
-        (["--style", "poetry"], "unknown style 'poetry'"),
         (["--corpus", "DIGITS"], "no letters"),
         (["--corpus", "MISSING"], "cannot read corpus"),
         (["--corpus", "BINARY"], "invalid UTF-8 on line 2"),

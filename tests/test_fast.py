@@ -190,7 +190,7 @@ def test_whole_rejects_per_message_options(tmp_path: Path, extra: list[str]) -> 
     path = tmp_path / "c.txt"
     path.write_text("khoor\n")
     r = runner.invoke(app, ["decrypt", "--whole", "--file", str(path), *extra])
-    assert r.exit_code == 1
+    assert r.exit_code == 2  # a usage error
     assert r.stdout == ""
     assert "--whole" in r.stderr and "Traceback" not in r.stderr
 

@@ -159,7 +159,10 @@ def crack(
 ) -> list[list[Candidate]]:
     """Ranked candidates for each message: ``top`` of the 26 shifts, best first; none for a
     message without letters. ``method`` is chi2, ngram, words, or model (the key decode's summed
-    log-probabilities from ``backend``, a loaded model; see ``caesar_rnn.decoding.decode``)."""
+    log-probabilities from ``backend``, a loaded model; see ``caesar_rnn.decoding.decode``).
+    One message is ``[message]`` (``caesar_rnn.crack`` takes a str)."""
+    if isinstance(messages, str):  # would be read as one message per character
+        raise CaesarRNNError("crack takes a list of messages; for one message use [message]")
     if top < 1:
         raise CaesarRNNError(f"--top must be at least 1, got {top}")
     if method == "chi2":

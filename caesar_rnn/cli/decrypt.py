@@ -1,0 +1,115 @@
+"""``caesar-rnn decrypt``: the model finds each message's key (or ``--shift`` gives it)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from caesar_rnn.cli.common import (
+    handled,
+    info,
+    input_bytes,
+    load_model,
+    one_blas_thread,
+    read_input,
+    usage_error,
+)
+from caesar_rnn.cli.options import (
+    Decode,
+    DeviceOpt,
+    FileOpt,
+    JsonOpt,
+    ModelOpt,
+    OptionalInt,
+    QuietOpt,
+    TextArg,
+    shift_option,
+)
+from caesar_rnn.cli.options import Device as DeviceChoice
+
+if TYPE_CHECKING:
+    from caesar_rnn.api import Model
+
+
+def decrypt(
+    text: TextArg = None,
+    file: FileOpt = None,
+    shift: Annotated[OptionalInt, shift_option("The key, when known: no model is loaded.")] = None,
+    model: ModelOpt = None,
+    decode: Annotated[
+        Decode,
+        typer.Option(
+            help="key: one shift per message; argmax: the most likely letter at each position "
+            "(the per-letter argmax decode); hybrid: key plus the words cracker's scores (not "
+            "the model alone)."
+        ),
+    ] = Decode.key,
+    device: DeviceOpt = DeviceChoice.auto,
+    as_json: JsonOpt = False,
+    whole: Annotated[
+        bool,
+        typer.Option(
+            "--whole",
+            help="The whole input is one message: one key from a prefix, lines and bytes kept "
+            "(fast).",
+        ),
+    ] = False,
+    jobs: Annotated[
+        int, typer.Option(help="CPU worker processes for long input (0: one per core).", min=0)
+    ] = 0,
+    key_prefix: Annotated[
+        int,
+        typer.Option(
+            help="Faster key decode: take each key from the first N letters (a word gap counts "
+            "as one) when that is decisive, >= 0.999 (0: read whole messages).",
+            min=0,
+        ),
+    ] = 0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Decrypt Caesar ciphertext with an unknown key (or a known one, --shift); case and
+    non-letters pass through. One output line per input line."""
+    one_blas_thread()
+    if whole and (as_json or decode != Decode.key or shift is not None):
+        usage_error("--whole finds one key itself: no --json, --decode other than key, or --shift")
+    if shift is not None and decode != Decode.key:
+        usage_error("--shift gives the key: no --decode other than key")
+    with handled():
+        if whole:
+            _whole(text, file, load_model(model, device, quiet), quiet)
+            return
+        lines = read_input(text, file)
+        m = None if shift is not None else load_model(model, device, quiet)
+        from caesar_rnn.api import decrypt_lines
+
+        many = file is not None or text in (None, "-")  # worker processes only for a stream
+        results = decrypt_lines(
+            lines,
+            model=m,
+            decode=decode.value,
+            shift=shift,
+            key_prefix=key_prefix,
+            jobs=jobs if many else 1,
+        )
+        for d in results:
+            print(json.dumps(d.to_dict(), ensure_ascii=False) if as_json else d.plaintext)
+
+
+def _whole(text: str | None, file: Path | None, model: Model, quiet: bool) -> None:
+    """--whole: bytes from TEXT, a file or stdin to stdout under one key."""
+    src = input_bytes(text, file)
+    sys.stdout.flush()
+    with src:
+        r = model.decrypt_whole(src, sys.stdout.buffer)
+    if r.shift is None:
+        info("no letters: the input passed through unchanged", quiet)
+    else:
+        info(
+            f"key {r.shift} (confidence {r.confidence:.6f} from the first {r.letters_used:,} "
+            f"letters); {r.bytes:,} bytes",
+            quiet,
+        )

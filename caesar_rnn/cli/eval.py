@@ -1,0 +1,159 @@
+"""``caesar-rnn eval``: accuracy by length and style, the model beside the classical solvers."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, cast
+
+import typer
+
+from caesar_rnn.cli.common import handled, info, one_blas_thread, usage_error
+from caesar_rnn.cli.options import (
+    CorpusOpt,
+    DeviceOpt,
+    ModelOpt,
+    OptionalPath,
+    QuietOpt,
+    SeedOpt,
+    Solver,
+    StrList,
+    Style,
+    choice_list,
+    int_list,
+)
+from caesar_rnn.cli.options import Device as DeviceChoice
+from caesar_rnn.cli.output import Table
+
+DEFAULT_SOLVERS = ("key", "argmax", "chi2", "ngram", "words")
+DEFAULT_BUCKETS = (4, 6, 8, 10, 12, 16, 24, 32, 64, 128, 256)
+
+
+def eval_cmd(
+    data: Annotated[
+        OptionalPath, typer.Option(help="Gen-data JSONL pairs, grouped by length bucket.")
+    ] = None,
+    corpus: CorpusOpt = None,
+    model: ModelOpt = None,
+    solvers: Annotated[
+        StrList,
+        typer.Option(
+            "--solver",
+            "--solvers",
+            metavar="NAME",
+            help="Repeatable or comma-separated: key, argmax (the model's decodes), chi2, ngram, "
+            "words, hybrid (model + words scores: not the model alone). Default: "
+            + ",".join(DEFAULT_SOLVERS)
+            + ".",
+            callback=choice_list(Solver, DEFAULT_SOLVERS),
+            show_default=False,
+        ),
+    ] = None,
+    per_bucket: Annotated[
+        int, typer.Option(help="Messages per length bucket and style (--corpus).", min=1)
+    ] = 200,
+    buckets: Annotated[
+        StrList,
+        typer.Option(
+            "--bucket",
+            "--buckets",
+            metavar="N",
+            help="Message lengths in letters, repeatable or comma-separated. Default: "
+            + ",".join(map(str, DEFAULT_BUCKETS))
+            + ".",
+            callback=int_list(DEFAULT_BUCKETS),
+            show_default=False,
+        ),
+    ] = None,
+    styles: Annotated[
+        StrList,
+        typer.Option(
+            "--style",
+            "--styles",
+            metavar="STYLE",
+            help="letters, natural, repeatable or comma-separated (--corpus). Default: both.",
+            callback=choice_list(Style, ("letters", "natural")),
+            show_default=False,
+        ),
+    ] = None,
+    mid_word: Annotated[
+        float,
+        typer.Option(
+            help="Share of --corpus messages (0-1) that start inside a word.", min=0.0, max=1.0
+        ),
+    ] = 0.0,
+    seed: SeedOpt = 0,
+    device: DeviceOpt = DeviceChoice.auto,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+    plot: Annotated[
+        OptionalPath, typer.Option(help="Draw exact accuracy against length into this PNG.")
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Accuracy by length and style for the model and classical solvers, on the same messages:
+    from --corpus text (held out from training) or a gen-data --data file."""
+    one_blas_thread()
+    if (data is None) == (not corpus):
+        usage_error("give either --data FILE or --corpus FILE")
+    with handled():
+        from caesar_rnn.api import evaluate
+        from caesar_rnn.extras import require
+
+        if plot is not None:
+            require("plot", "eval --plot")  # before the (long) measurement
+
+        result = evaluate(
+            data=data,
+            corpus=corpus or [],
+            model=model,
+            solvers=solvers or [],
+            buckets=cast("list[int]", buckets),
+            styles=styles or [],
+            per_bucket=per_bucket,
+            seed=seed,
+            mid_word=mid_word,
+            device=device.value,
+            log=lambda line: info(line, quiet),
+        )
+        if plot is not None:
+            from caesar_rnn.evaluation.report import plot as draw
+
+            draw(result.rows, plot, title=f"{result.source} ({result.messages} messages)")
+            info(f"wrote {plot}", quiet)
+    if as_json:
+        meta = {"source": result.source, "model": result.model and str(result.model)}
+        doc = {**meta, "seed": seed, "messages": result.messages, "rows": result.rows}
+        print(json.dumps(doc, indent=1))
+    else:
+        for table in eval_tables(result.rows, result.source):
+            table.print()
+
+
+def eval_tables(rows: list[dict[str, Any]], source: str) -> list[Table]:
+    """Two tables with the same layout: exact-message accuracy (with messages/s), per-char."""
+    from caesar_rnn.evaluation.report import speeds
+
+    solvers = list(dict.fromkeys(r["solver"] for r in rows))
+    by_cell = {(r["style"], r["letters"], r["solver"]): r for r in rows}
+    keys = list(dict.fromkeys((r["style"], r["letters"]) for r in rows))
+    hybrid = any(s.startswith("hybrid") for s in solvers)
+    tables = []
+    for metric, title in (("exact", "exact-message"), ("char_acc", "per-char")):
+        table = Table(
+            f"{title} accuracy % on {source}",
+            ["style", "letters", "messages", *solvers],
+            right={"letters", "messages", *solvers},
+            caption="hybrid: model key scores + words scores, not the model alone"
+            if hybrid
+            else None,
+        )
+        for style, n in keys:
+            cells = [by_cell.get((style, n, s)) for s in solvers]
+            msgs = next(c["messages"] for c in cells if c)
+            vals = [f"{100 * c[metric]:.1f}" if c else "-" for c in cells]
+            table.add(style, str(n), str(msgs), *vals)
+        if metric == "exact":
+            speed = speeds(rows)
+            table.section()
+            table.add("msgs/s", "", "", *(f"{speed[s]:.0f}" for s in solvers))
+        tables.append(table)
+    return tables

@@ -1,0 +1,118 @@
+"""``caesar-rnn gen-data``: ciphertext/plaintext pairs for training and evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from caesar_rnn.cli.common import given, handled, info, library_notes
+from caesar_rnn.cli.options import (
+    CorpusOpt,
+    OptionalInt,
+    OptionalPath,
+    QuietOpt,
+    Style,
+    out_option,
+    shift_option,
+)
+from caesar_rnn.config import DataConfig, MixPart
+from caesar_rnn.errors import CaesarRNNError
+
+_DATA, _MIX = DataConfig(), MixPart()
+_STYLE = Style(_MIX.style)
+
+
+def gen_data(
+    ctx: typer.Context,
+    out: Annotated[Path, out_option("JSONL file to write.")] = Path(_DATA.out),
+    count: Annotated[int, typer.Option(help="Number of pairs.")] = _DATA.count,
+    min_len: Annotated[int, typer.Option(help="Fewest letters per pair.")] = _MIX.min_len,
+    max_len: Annotated[int, typer.Option(help="Most letters per pair.")] = _MIX.max_len,
+    shift: Annotated[
+        OptionalInt, shift_option("Fix the key (0-25); default: a random key per pair.")
+    ] = None,
+    style: Annotated[
+        Style,
+        typer.Option(help="letters: lowercase a-z, no spaces; natural: case, spaces kept."),
+    ] = _STYLE,
+    corpus: CorpusOpt = None,
+    mid_word: Annotated[
+        float,
+        typer.Option(
+            help="Share of messages (0-1) that start inside a word, as windows cut from running "
+            "text at a random letter do; 0: every message starts at a word start."
+        ),
+    ] = _MIX.mid_word,
+    seed: Annotated[
+        int, typer.Option(help="Random seed: same options and seed, same file.")
+    ] = _DATA.seed,
+    recipe: Annotated[
+        OptionalPath,
+        typer.Option(
+            help="Make the pairs a recipe file describes (its [data] mix; --out, --count and "
+            "--seed override it)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Make ciphertext/plaintext pairs (JSONL: ciphertext, plaintext, shift) from English text
+    (default: the packaged English source; --corpus: your own)."""
+    from caesar_rnn.extras import TEXT_SOURCES, require
+    from caesar_rnn.files import Interrupted, interruptible
+
+    with handled(), library_notes(quiet):
+        if recipe is not None or not corpus:
+            require("train", "gen-data", *TEXT_SOURCES)
+        try:
+            with interruptible():
+                if recipe is not None:
+                    n, out = _gen_recipe(ctx, recipe, out, count, seed, force)
+                else:
+                    opts = (count, min_len, max_len, shift, style.value, corpus, seed, mid_word)
+                    n, out = _gen_plain(*opts, out, force)
+        except Interrupted as exc:  # the temporary file is gone; the target was never touched
+            info(f"{exc}: stopped; {out} left as it was")
+            raise typer.Exit(128 + exc.signum) from None
+    info(f"wrote {n} pairs to {out}", quiet)
+    print(out)
+
+
+def _gen_plain(
+    count: int, min_len: int, max_len: int, shift: int | None, style: str,
+    corpus: list[Path] | None, seed: int, mid_word: float, out: Path, force: bool,
+) -> tuple[int, Path]:  # fmt: skip
+    from caesar_rnn.data.generate import generate, write_jsonl
+
+    records = generate(count, min_len, max_len, shift, style, corpus or [], seed, mid_word)
+    first = next(records)  # surfaces option and corpus errors before the file is touched
+
+    def all_records() -> Iterator[dict[str, object]]:
+        yield first
+        yield from records
+
+    return write_jsonl(all_records(), out, force=force), out
+
+
+def _gen_recipe(
+    ctx: typer.Context, recipe: Path, out: Path, count: int, seed: int, force: bool
+) -> tuple[int, Path]:
+    from dataclasses import replace
+
+    from caesar_rnn.config import load_recipe
+    from caesar_rnn.data.mix import make_pairs
+
+    mixed = [
+        n for n in ("min_len", "max_len", "shift", "style", "corpus", "mid_word") if given(ctx, n)
+    ]
+    if mixed:
+        raise CaesarRNNError(
+            f"--recipe sets the mix; --{mixed[0].replace('_', '-')} cannot change it"
+        )
+    cfg = load_recipe(recipe).data
+    changes: dict[str, Any] = {"out": str(out), "count": count, "seed": seed}
+    cfg = replace(cfg, **{k: v for k, v in changes.items() if given(ctx, k)})
+    return make_pairs(cfg, force=force), Path(cfg.out)

@@ -1,0 +1,126 @@
+"""`caesar-rnn decrypt`: TEXT, --file, stdin and '-'; a known key; errors and usage errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from caesar_rnn.cli import common
+from caesar_rnn.cli.app import app
+
+
+def test_decrypt_file_keeps_lines(runner: CliRunner, tmp_path: Path, tiny_model: str) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("khoorzruog\n\n!!!\nkhoor zruog\n")
+    r = runner.invoke(
+        app, ["decrypt", "--file", str(src), "--model", tiny_model, "--decode", "argmax"]
+    )
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.split("\n")[:4] == ["helloworld", "", "!!!", "hello world"]
+    assert r.stdout.count("\n") == 4
+
+
+@pytest.mark.parametrize(
+    "args", [["--file", "-"], ["-f", "-"], ["-"], []], ids=["--file -", "-f -", "-", "piped"]
+)
+def test_decrypt_stdin(runner: CliRunner, tiny_model: str, args: list[str]) -> None:
+    """`-` reads stdin (it is not the message "-"); so does no TEXT when stdin is a pipe."""
+    r = runner.invoke(app, ["decrypt", *args, "-m", tiny_model], input="khoorzruog\nkhoor\n")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == "helloworld\nhello\n"
+    assert f"using model {tiny_model}" in r.stderr
+
+
+def test_decrypt_needs_input_at_a_terminal(
+    runner: CliRunner, tiny_model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(common, "stdin_is_terminal", lambda: True)
+    r = runner.invoke(app, ["decrypt", "-m", tiny_model])
+    assert r.exit_code == 2
+    assert r.stdout == ""
+    assert "give TEXT, --file PATH, or pipe" in r.stderr
+    assert "using model" not in r.stderr  # refused before the model loads
+
+
+def test_decrypt_text_and_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    r = runner.invoke(app, ["decrypt", "abc", "-f", str(tmp_path / "x.txt"), "-k", "1"])
+    assert r.exit_code == 2
+    assert "not both" in r.stderr
+
+
+def test_decrypt_known_shift_loads_no_model(runner: CliRunner) -> None:
+    """-k: the key is given, so even a missing model folder does not matter."""
+    r = runner.invoke(app, ["decrypt", "Khoor, Zruog!", "-k", "3", "-m", "/nonexistent"])
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == "Hello, World!\n"
+    assert r.stderr == ""
+    r = runner.invoke(app, ["decrypt", "--shift", "29", "--json"], input="khoor\n123\n")
+    recs = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(x["plaintext"], x["shift"]) for x in recs] == [("hello", 3), ("123", 3)]
+
+
+def test_decrypt_known_shift_refuses_argmax(runner: CliRunner) -> None:
+    r = runner.invoke(app, ["decrypt", "khoor", "-k", "3", "--decode", "argmax"])
+    assert r.exit_code == 2
+    assert "--shift" in r.stderr
+
+
+def test_decode_choice_checked_before_the_model_loads(runner: CliRunner) -> None:
+    r = runner.invoke(app, ["decrypt", "abc", "--decode", "vote", "--model", "/nonexistent"])
+    assert r.exit_code == 2
+    assert "'vote' is not one of" in r.stderr
+    assert "does not exist" not in r.stderr
+    r = runner.invoke(app, ["decrypt", "-h"])
+    assert "key|argmax" in r.stdout and "auto|cpu|cuda" in r.stdout
+
+
+def test_decrypt_shipped_model(runner: CliRunner) -> None:
+    from caesar_rnn.store import shipped_model_dir
+
+    r = runner.invoke(app, ["decrypt", "khoorzruog", "--model", "shipped"])
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == "helloworld\n"
+    assert f"using model {shipped_model_dir()}" in r.stderr
+
+
+def test_decrypt_quiet(runner: CliRunner, tiny_model: str) -> None:
+    r = runner.invoke(app, ["decrypt", "khoor", "-m", tiny_model, "-q"])
+    assert r.exit_code == 0
+    assert r.stdout == "hello\n"
+    assert r.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["decrypt", "--file", "/nonexistent/file.txt"], "cannot read"),
+        (["decrypt", "abc", "--model", "/nonexistent"], "does not exist"),
+    ],
+)
+def test_errors(runner: CliRunner, args: list[str], message: str, tiny_model: str) -> None:
+    if "--model" not in args:
+        args = [*args, "--model", tiny_model]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    assert message in r.stderr
+    assert r.stderr.count("\n") == 1
+    assert "Traceback" not in r.stderr
+
+
+def test_decrypt_directory_as_file(runner: CliRunner, tmp_path: Path, tiny_model: str) -> None:
+    r = runner.invoke(app, ["decrypt", "--file", str(tmp_path), "--model", tiny_model])
+    assert r.exit_code == 1
+    assert "is a directory" in r.stderr
+
+
+def test_decrypt_whole_from_stdin(runner: CliRunner, tiny_model: str) -> None:
+    r = runner.invoke(app, ["decrypt", "--whole", "-m", tiny_model], input="Khoor,\nzruog!\n")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == "Hello,\nworld!\n"
+    assert "key 3" in r.stderr
+    r = runner.invoke(app, ["decrypt", "--whole", "-k", "3"], input="khoor\n")
+    assert r.exit_code == 2

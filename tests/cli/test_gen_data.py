@@ -1,0 +1,46 @@
+"""`caesar-rnn gen-data`: pairs written atomically; bad options write nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from caesar_rnn.cli.app import app
+
+
+def test_gen_data(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "d.jsonl"
+    r = runner.invoke(app, ["gen-data", "--out", str(out), "--count", "50", "--style", "natural"])
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.strip() == str(out)
+    assert "wrote 50 pairs" in r.stderr
+    assert len(out.read_text().splitlines()) == 50
+
+
+def test_gen_data_quiet_short_options(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "d.jsonl"
+    r = runner.invoke(app, ["gen-data", "-o", str(out), "--count", "5", "-k", "3", "-q"])
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.strip() == str(out)
+    assert r.stderr == ""
+    assert '"shift": 3' in out.read_text()
+
+
+def test_gen_data_errors_write_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "d.jsonl"
+    r = runner.invoke(app, ["gen-data", "--out", str(out), "--min-len", "9", "--max-len", "3"])
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    assert "error:" in r.stderr and "min" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not out.exists()
+
+
+def test_gen_data_refuses_to_overwrite(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "d.jsonl"
+    out.write_text("keep\n")
+    r = runner.invoke(app, ["gen-data", "-o", str(out), "--count", "5"])
+    assert r.exit_code == 1
+    assert "already exists" in r.stderr
+    assert out.read_text() == "keep\n"
