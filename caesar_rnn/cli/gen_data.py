@@ -60,7 +60,12 @@ def gen_data(
     quiet: QuietOpt = False,
 ) -> None:
     """Make ciphertext/plaintext pairs (JSONL: ciphertext, plaintext, shift) from English text
-    (default: the packaged English source; --corpus: your own)."""
+    (default: the packaged English source; --corpus: your own).
+
+    With none of --min-len, --max-len, --shift, --style, --corpus, --mid-word, the pairs follow
+    the shipped model's mix: 60 % of 4-8 letters, 30 % of 4-16, 10 % of 4-64, half letters-only
+    and half natural style, some starting inside a word, each with a random key. Any of those
+    options switches to one kind of pair (default letters style, 4-32 letters)."""
     from caesar_rnn.extras import TEXT_SOURCES, require
     from caesar_rnn.files import Interrupted, interruptible
 
@@ -71,6 +76,8 @@ def gen_data(
             with interruptible():
                 if recipe is not None:
                     n, out = _gen_recipe(ctx, recipe, out, count, seed, force)
+                elif not any(given(ctx, name) for name in SINGLE_PART):
+                    n, out = _gen_mix(out, count, seed, force)
                 else:
                     opts = (count, min_len, max_len, shift, style.value, corpus, seed, mid_word)
                     n, out = _gen_plain(*opts, out, force)
@@ -79,6 +86,17 @@ def gen_data(
             raise typer.Exit(128 + exc.signum) from None
     info(f"wrote {n} pairs to {out}", quiet)
     print(out)
+
+
+#: Options that describe one kind of pair; with none of them, gen-data draws the default mix.
+SINGLE_PART = ("min_len", "max_len", "shift", "style", "corpus", "mid_word")
+
+
+def _gen_mix(out: Path, count: int, seed: int, force: bool) -> tuple[int, Path]:
+    from caesar_rnn.data.mix import make_pairs
+
+    cfg = DataConfig(str(out), count, seed)
+    return make_pairs(cfg, force=force), out
 
 
 def _gen_plain(
@@ -105,9 +123,7 @@ def _gen_recipe(
     from caesar_rnn.config import load_recipe
     from caesar_rnn.data.mix import make_pairs
 
-    mixed = [
-        n for n in ("min_len", "max_len", "shift", "style", "corpus", "mid_word") if given(ctx, n)
-    ]
+    mixed = [n for n in SINGLE_PART if given(ctx, n)]
     if mixed:
         raise CaesarRNNError(
             f"--recipe sets the mix; --{mixed[0].replace('_', '-')} cannot change it"

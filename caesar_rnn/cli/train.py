@@ -58,9 +58,11 @@ def train(
     dropout: Annotated[
         float, typer.Option(help="Dropout between recurrent layers.")
     ] = _MODEL.dropout,
-    epochs: Annotated[int, typer.Option(help="Passes over the training pairs.")] = _TRAIN.epochs,
+    epochs: Annotated[
+        int, typer.Option(help="Passes over the training pairs, instead of --steps.")
+    ] = _TRAIN.epochs,
     steps: Annotated[
-        OptionalInt, typer.Option(help="Train this many steps instead of epochs.")
+        OptionalInt, typer.Option(help="Train this many steps (--epochs alone: train by epochs).")
     ] = _TRAIN.steps,
     batch_size: Annotated[int, typer.Option(help="Messages per step.")] = _TRAIN.batch_size,
     lr: Annotated[
@@ -168,6 +170,8 @@ def _new_trainer(ctx: typer.Context, opts: dict[str, Any]) -> Any:
     r = load_recipe(opts["recipe"]) if opts["recipe"] is not None else None
     model_cfg, cfg = (r.model, r.train) if r else (ModelConfig(), TrainConfig())
     t: dict[str, Any] = {k: opts[k] for k in TRAIN_FIELDS if given(ctx, k)}
+    if "epochs" in t and "steps" not in t:  # --epochs alone trains by epochs
+        t["steps"] = None
     t.update({k: str(t[k]) for k in ("data", "out") if k in t})
     m: dict[str, Any] = {k: opts[k] for k in MODEL_FIELDS if given(ctx, k)}
     if given(ctx, "compile_model"):
