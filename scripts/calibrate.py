@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", type=Path, default=shipped_model_dir())
     ap.add_argument("--per-length", type=int, default=150, help="messages per length and style")
-    ap.add_argument("--quantile", type=float, default=0.002, help="English floor quantile")
+    ap.add_argument("--quantile", type=float, default=0.003, help="English floor quantile")
     ap.add_argument("--floor-per-length", type=int, default=2000, help="for the English floor")
     ap.add_argument("--cap", type=float, default=0.5, help="most confidence when not English")
     ap.add_argument("--seed", type=int, default=1)

@@ -372,7 +372,7 @@ def _decrypt_key(
     messages: list[str], ev: Evidence, calibration: Calibration | None, top: int
 ) -> list[Decryption]:
     """One shift per message from its key scores (``ev``), with ``top`` runners-up."""
-    conf, english, probs = judge(ev, calibration)
+    conf, english, _ = judge(ev, calibration)
     results = []
     for i, (msg, n) in enumerate(zip(messages, ev.letters.tolist(), strict=True)):
         if not n:
@@ -380,11 +380,12 @@ def _decrypt_key(
             continue
         order = np.argsort(-ev.scores[i], kind="stable")
         k = int(order[0])
-        # The chance the best is wrong, shared among the others as the softmax shares it.
-        rest = (1.0 - conf[i]) / max(1.0 - probs[i, k], 1e-300)
+        # The chance the best is wrong, shared among the others as their softmax shares it.
+        others = np.exp(ev.scores[i, order[1:]] - ev.scores[i, order[1]])
+        share = (1.0 - conf[i]) * others / others.sum()
         alts = [
-            Alternative(int(j), decrypt(msg, int(j)), float(min(probs[i, j] * rest, 1.0)))
-            for j in order[1 : 1 + top]
+            Alternative(int(j), decrypt(msg, int(j)), float(q))
+            for j, q in zip(order[1 : 1 + top], share, strict=False)
         ]
         # One key for the whole message is a table lookup per character (str.translate).
         results.append(
