@@ -76,6 +76,7 @@ def _run(args: list[str]) -> str:
         ["decrypt", "12 34", "--json"],
         ["decrypt", "abc", "--json", "--decode", "argmax"],
         ["decrypt", "khoor zruog", "--json", "--decode", "argmax"],
+        ["decrypt", "khoor zruog", "--json", "--decode", "hybrid"],
     ],
 )
 def test_decrypt_json_matches_the_schema(args: list[str]) -> None:
@@ -98,3 +99,13 @@ def test_eval_json_matches_the_schema(tmp_path: Path) -> None:
     assert problems(doc, schemas()["eval"]) == []
     key_rows = [r for r in doc["rows"] if r["solver"] == "model key"]
     assert key_rows and all("ece" in r and "flagged" in r for r in key_rows)
+
+
+def test_hybrid_reports_itself_uncalibrated() -> None:
+    """The calibration table was fitted on the key decode's scores, not the hybrid's."""
+    d = json.loads(_run(["decrypt", "khoor zruog", "--json", "--decode", "hybrid", "--top", "1"]))
+    assert (d["plaintext"], d["decode"]) == ("hello world", "hybrid")
+    assert (d["calibrated"], d["english"]) == (False, None)
+    assert [a["shift"] for a in d["alternatives"]] and len(d["alternatives"]) == 1
+    key = json.loads(_run(["decrypt", "khoor zruog", "--json"]))
+    assert (key["decode"], key["calibrated"]) == ("key", True)

@@ -365,18 +365,21 @@ def decrypt_messages(
     hybrid = mode == "hybrid"
     cal = None if hybrid else calibration
     ev = key_evidence(messages, backend, window, batch, key_prefix, views, cal is not None, hybrid)
-    return _decrypt_key(messages, ev, cal, top)
+    return _decrypt_key(messages, ev, cal, top, mode)
 
 
 def _decrypt_key(
-    messages: list[str], ev: Evidence, calibration: Calibration | None, top: int
+    messages: list[str], ev: Evidence, calibration: Calibration | None, top: int, mode: str
 ) -> list[Decryption]:
-    """One shift per message from its key scores (``ev``), with ``top`` runners-up."""
+    """One shift per message from its key scores (``ev``, the ``mode`` decode's: key or
+    hybrid), with ``top`` runners-up."""
     conf, english, _ = judge(ev, calibration)
     results = []
     for i, (msg, n) in enumerate(zip(messages, ev.letters.tolist(), strict=True)):
         if not n:
-            results.append(Decryption(msg, msg, None, 0.0, calibrated=calibration is not None))
+            results.append(
+                Decryption(msg, msg, None, 0.0, calibrated=calibration is not None, decode=mode)
+            )
             continue
         order = np.argsort(-ev.scores[i], kind="stable")
         k = int(order[0])
@@ -397,6 +400,7 @@ def _decrypt_key(
                 _flag(english, i),
                 alts,
                 calibration is not None,
+                mode,
             )
         )
     return results
