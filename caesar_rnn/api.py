@@ -37,9 +37,13 @@ class Model:
     """A loaded model, reusable across calls: ``load_model()`` makes one."""
 
     def __init__(self, path: Path, device: str, backend: Backend) -> None:
+        from caesar_rnn.decoding.calibration import load_calibration
+
         self.path = path
         self.device = device
         self._backend = backend
+        #: The model's calibration table (None: confidence is the raw softmax share, no verdict).
+        self.calibration = load_calibration(path)
 
     def __repr__(self) -> str:
         return f"Model({str(self.path)!r}, device={self.device!r})"
@@ -50,26 +54,43 @@ class Model:
         return self._backend.config
 
     @overload
-    def decrypt(self, text: str, *, decode: str = ..., key_prefix: int = ...) -> Decryption: ...
+    def decrypt(
+        self, text: str, *, decode: str = ..., key_prefix: int = ..., top: int = ...
+    ) -> Decryption: ...
     @overload
     def decrypt(
-        self, text: Messages, *, decode: str = ..., key_prefix: int = ...
+        self, text: Messages, *, decode: str = ..., key_prefix: int = ..., top: int = ...
     ) -> list[Decryption]: ...
     def decrypt(
-        self, text: str | Messages, *, decode: str = "key", key_prefix: int = 0
+        self, text: str | Messages, *, decode: str = "key", key_prefix: int = 0, top: int = 2
     ) -> Decryption | list[Decryption]:
         """Decrypt one message (a str) or each message of a list, each under its own key.
         ``decode``: ``key`` (one shift per message) or ``argmax`` (the most likely letter at each
         position); ``key_prefix`` > 0 takes each key from the first N letters when that is
-        decisive (faster, a little less accurate)."""
+        decisive (faster, a little less accurate); ``top``: runners-up in ``.alternatives``.
+        ``.confidence`` is the chance the plaintext is exactly right (with a calibration table:
+        ``.calibrated``), ``.english`` whether any shift reads as English (docs/json.md)."""
         from caesar_rnn.decoding.decode import decrypt_messages
 
         messages = _messages(text)
-        out = decrypt_messages(messages, self._backend, decode, key_prefix=key_prefix)
+        out = decrypt_messages(
+            messages,
+            self._backend,
+            decode,
+            key_prefix=key_prefix,
+            calibration=self.calibration,
+            top=top,
+        )
         return out[0] if isinstance(text, str) else out
 
     def decrypt_lines(
-        self, lines: Iterable[str], *, decode: str = "key", key_prefix: int = 0, jobs: int = 1
+        self,
+        lines: Iterable[str],
+        *,
+        decode: str = "key",
+        key_prefix: int = 0,
+        jobs: int = 1,
+        top: int = 2,
     ) -> Iterator[Decryption]:
         """Decrypt a stream of messages in bounded memory, in input order. ``jobs`` > 1 (or 0:
         one per core) spreads a long input over worker processes (CPU only)."""
@@ -78,9 +99,23 @@ class Model:
 
         if self.device == "cpu" and jobs != 1:
             return decrypt_parallel(
-                lines, self._backend, self.path, decode, jobs, key_prefix=key_prefix
+                lines,
+                self._backend,
+                self.path,
+                decode,
+                jobs,
+                key_prefix=key_prefix,
+                calibration=self.calibration,
+                top=top,
             )
-        return decrypt_stream(lines, self._backend, decode, key_prefix=key_prefix)
+        return decrypt_stream(
+            lines,
+            self._backend,
+            decode,
+            key_prefix=key_prefix,
+            calibration=self.calibration,
+            top=top,
+        )
 
     def decrypt_whole(self, src: BinaryIO, dst: BinaryIO) -> WholeResult:
         """Decrypt all of ``src`` (bytes) into ``dst`` as one message under one key: the key comes
@@ -188,12 +223,13 @@ def decrypt_lines(
     shift: int | None = None,
     key_prefix: int = 0,
     jobs: int = 1,
+    top: int = 2,
 ) -> Iterator[Decryption]:
     """``decrypt`` for a stream of messages (lines of a file, say), in bounded memory and in input
-    order; see ``Model.decrypt_lines`` for ``key_prefix`` and ``jobs``."""
+    order; see ``Model.decrypt_lines`` for ``key_prefix``, ``jobs`` and ``top``."""
     if shift is None:
         m = load_model(model)
-        return m.decrypt_lines(lines, decode=decode, key_prefix=key_prefix, jobs=jobs)
+        return m.decrypt_lines(lines, decode=decode, key_prefix=key_prefix, jobs=jobs, top=top)
     if decode != "key":
         raise CaesarRNNError("a known shift decrypts with that key: use the key decode")
     return (_known_key(line, shift) for line in lines)

@@ -45,7 +45,9 @@ def decrypt(
         typer.Option(
             help="key: one shift per message; argmax: the most likely letter at each position "
             "(the per-letter argmax decode); hybrid: key plus the words cracker's scores (not "
-            "the model alone)."
+            "the model alone; uncalibrated). Warning: argmax can change letters inside codes, "
+            "flags and names (picoCTF{...}) to others no single shift gives; its JSON says "
+            "so (single_shift)."
         ),
     ] = Decode.key,
     device: DeviceOpt = DeviceChoice.auto,
@@ -69,6 +71,15 @@ def decrypt(
             min=0,
         ),
     ] = 0,
+    top: Annotated[
+        int,
+        typer.Option(
+            help="Runners-up listed with --json (alternatives) and, below confidence 0.99, on "
+            "stderr.",
+            min=0,
+            max=25,
+        ),
+    ] = 2,
     quiet: QuietOpt = False,
 ) -> None:
     """Decrypt Caesar ciphertext with an unknown key (or a known one, --shift); case and
@@ -94,9 +105,15 @@ def decrypt(
             shift=shift,
             key_prefix=key_prefix,
             jobs=jobs if many else 1,
+            top=top,
         )
+        from caesar_rnn.decoding.verdict import notes
+
         for d in results:
             print(json.dumps(d.to_dict(), ensure_ascii=False) if as_json else d.plaintext)
+            if not as_json:
+                for line in notes(d):
+                    info(line, quiet)
 
 
 def _whole(text: str | None, file: Path | None, model: Model, quiet: bool) -> None:

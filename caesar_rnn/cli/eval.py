@@ -156,4 +156,25 @@ def eval_tables(rows: list[dict[str, Any]], source: str) -> list[Table]:
             table.section()
             table.add("msgs/s", "", "", *(f"{speed[s]:.0f}" for s in solvers))
         tables.append(table)
+    trusted = [r for r in rows if "ece" in r]
+    if trusted:
+        tables.append(trust_table(trusted, source))
     return tables
+
+
+def trust_table(rows: list[dict[str, Any]], source: str) -> Table:
+    """The model decodes' confidence beside their accuracy: expected calibration error, how
+    many answers reach 0.99 and how many of those were exactly right, messages flagged as not
+    English (docs/json.md)."""
+
+    def pct(x: float | None) -> str:
+        return "-" if x is None else f"{100 * x:.1f}"
+
+    cols = ["solver", "style", "letters", "exact", "ECE", ">=0.99", "exact at >=0.99", "flagged"]
+    table = Table(f"confidence and English verdict on {source} (%)", cols, right=set(cols[2:]))
+    for r in rows:
+        table.add(
+            r["solver"], r["style"], str(r["letters"]), pct(r["exact"]), pct(r["ece"]),
+            pct(r["high_share"]), pct(r["exact_at_high"]), pct(r["flagged"]),
+        )  # fmt: skip
+    return table

@@ -23,10 +23,12 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from caesar_rnn.cipher import ALPHABET, N_LETTERS
+from caesar_rnn.decoding.calibration import Calibration
 from caesar_rnn.decoding.decode import (
     DECISIVE,
     DEFAULT_MODE,
     MODES,
+    TOP,
     WINDOW,
     Backend,
     Decryption,
@@ -68,11 +70,18 @@ def _worker_init(model_dir: str) -> None:
 
 
 def _worker_run(
-    lines: list[str], mode: str, window: int, key_prefix: int
-) -> list[tuple[str, int | None, float]]:
+    lines: list[str], mode: str, window: int, key_prefix: int, calibration: Any, top: int
+) -> list[Decryption]:
     assert _worker_backend is not None
-    out = decrypt_messages(lines, _worker_backend, mode, window, key_prefix=key_prefix)
-    return [(d.plaintext, d.shift, d.confidence) for d in out]
+    return decrypt_messages(
+        lines,
+        _worker_backend,
+        mode,
+        window,
+        key_prefix=key_prefix,
+        calibration=calibration,
+        top=top,
+    )
 
 
 def decrypt_parallel(
@@ -85,10 +94,13 @@ def decrypt_parallel(
     window: int = WINDOW,
     max_chars: int = 1 << 22,
     key_prefix: int = 0,
+    calibration: Calibration | None = None,
+    top: int = TOP,
 ) -> Iterator[Decryption]:
     """Decrypt line by line on the CPU with ``jobs`` processes (0: one per core), in input order.
     Workers load the model from ``model_dir``; an input that fits in one block is decrypted here
-    with ``backend``, since starting workers would cost more than it saves."""
+    with ``backend``, since starting workers would cost more than it saves. ``calibration`` and
+    ``top``: as in ``decrypt_messages``."""
     if mode not in MODES:
         raise CaesarRNNError(f"unknown decode mode {mode!r}: choose one of {', '.join(MODES)}")
     jobs = jobs or default_jobs()
@@ -100,7 +112,14 @@ def decrypt_parallel(
     if jobs <= 1 or second is None:
         rest = chain.from_iterable(chain([second] if second else [], blocks))
         yield from decrypt_stream(
-            chain(first, rest), backend, mode, chunk, window, key_prefix=key_prefix
+            chain(first, rest),
+            backend,
+            mode,
+            chunk,
+            window,
+            key_prefix=key_prefix,
+            calibration=calibration,
+            top=top,
         )
         return
     import multiprocessing
@@ -120,7 +139,12 @@ def decrypt_parallel(
         pending: deque[tuple[list[str], Any]] = deque()
         for block in chain([first, second], blocks):
             pending.append(
-                (block, pool.apply_async(_worker_run, (block, mode, window, key_prefix)))
+                (
+                    block,
+                    pool.apply_async(
+                        _worker_run, (block, mode, window, key_prefix, calibration, top)
+                    ),
+                )
             )
             while len(pending) > 2 * jobs:
                 yield from _collect(*pending.popleft())
@@ -132,8 +156,7 @@ def decrypt_parallel(
 
 
 def _collect(block: list[str], result: Any) -> Iterator[Decryption]:
-    for line, (plain, shift, conf) in zip(block, result.get(), strict=True):
-        yield Decryption(line, plain, shift, conf)
+    yield from result.get()
 
 
 # --- one long text ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ decode, letter by letter; see ``_views``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,6 +20,7 @@ import numpy as np
 
 from caesar_rnn.cipher import ALPHABET, N_LETTERS, decrypt, fill_letters, tokenize
 from caesar_rnn.config import ModelConfig
+from caesar_rnn.decoding.calibration import Calibration, Evidence, english_scores
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.nn.numpy_rnn import NumpyRNN
 from caesar_rnn.store import load_meta, load_torch_model, load_weights
@@ -89,19 +90,59 @@ def load_backend(model_dir: str | Path, device: str = "cpu") -> Backend:
 
 
 @dataclass
-class Decryption:
-    ciphertext: str
+class Alternative:
+    """A runner-up of the key decode: another shift, its plaintext and its probability."""
+
+    shift: int
     plaintext: str
-    shift: int | None  # None: no letters to decide from
-    confidence: float
+    probability: float
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "shift": self.shift,
+            "plaintext": self.plaintext,
+            "probability": round(self.probability, 6),
+        }
+
+
+@dataclass
+class Decryption:
+    """One message's answer. ``confidence``: with a calibrated model, the chance that
+    ``plaintext`` is exactly right; ``english``: whether any shift reads as English (None:
+    the model has no calibration table). The argmax decode also says whether its letters form
+    one shift (``single_shift``; ``shift`` is None when not), the nearest shift, and its mean
+    per-letter probability (``letter_confidence``)."""
+
+    ciphertext: str
+    plaintext: str
+    shift: int | None  # None: no letters to decide from (argmax: or no single shift)
+    confidence: float
+    english: bool | None = None
+    alternatives: list[Alternative] = field(default_factory=list)
+    calibrated: bool = False
+    decode: str = "key"
+    single_shift: bool | None = None
+    nearest_shift: int | None = None
+    letter_confidence: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
             "ciphertext": self.ciphertext,
             "plaintext": self.plaintext,
             "shift": self.shift,
             "confidence": round(self.confidence, 6),
+            "calibrated": self.calibrated,
+            "english": self.english,
+            "decode": self.decode,
         }
+        if self.decode == "argmax":
+            d["single_shift"] = self.single_shift
+            d["nearest_shift"] = self.nearest_shift
+            lc = self.letter_confidence
+            d["letter_confidence"] = None if lc is None else round(lc, 6)
+        else:
+            d["alternatives"] = [a.to_dict() for a in self.alternatives]
+        return d
 
 
 def _windows(tokens: bytes, window: int) -> list[bytes]:
@@ -127,6 +168,8 @@ VIEW_MIN_LETTERS = 8
 _BOUNDARY = bytes([N_LETTERS])
 #: The confidence at which a key taken from a prefix is kept (``key_prefix``, ``--whole``).
 DECISIVE = 0.999
+#: Runners-up the key decode lists by default.
+TOP = 2
 # str -> model tokens, one byte each, for the common all-letters message (no Python loop).
 _CODES = bytes.maketrans((ALPHABET + ALPHABET.upper()).encode(), bytes(range(N_LETTERS)) * 2)
 
@@ -236,16 +279,60 @@ def _key_scores(
 
 def _prefix_scores(
     backend: Backend, toks: list[bytes], prefix: int, window: int, batch: int, views: bool
-) -> np.ndarray:
+) -> tuple[np.ndarray, list[bytes]]:
     """Key scores (N, 26) from each message's first ``prefix`` tokens, then again from all of
-    it for the longer messages whose prefix left the key undecided (confidence < DECISIVE).
+    it for the longer messages whose prefix left the key undecided (confidence < DECISIVE),
+    with the tokens each message's scores come from.
     The prefix pass is the fast path, so it reads once; the second pass reads as ``views``."""
-    scores = _key_scores(backend, [t[:prefix] for t in toks], window, batch, views=False)
+    used = [t[:prefix] for t in toks]
+    scores = _key_scores(backend, used, window, batch, views=False)
     _, conf = softmax_max(scores)
     redo = [i for i, t in enumerate(toks) if len(t) > prefix and conf[i] < DECISIVE]
     if redo:
         scores[redo] = _key_scores(backend, [toks[i] for i in redo], window, batch, views)
-    return scores
+        for i in redo:
+            used[i] = toks[i]
+    return scores, used
+
+
+def _scored_letters(toks: list[bytes], window: int, second: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(letters of each message, letter positions its key scores add up: with ``second``
+    readings (``_views``), a one-window message of VIEW_MIN_LETTERS letters or more adds n - 1)."""
+    n = np.array([len(t) - t.count(_BOUNDARY) for t in toks], np.int64)
+    twice = np.array([second and len(t) <= window for t in toks], bool) & (n >= VIEW_MIN_LETTERS)
+    return n, n + np.where(twice, n - 1, 0)
+
+
+def key_evidence(
+    messages: list[str],
+    backend: Backend,
+    window: int = WINDOW,
+    batch: int = BATCH_TOKENS,
+    key_prefix: int = 0,
+    views: bool = True,
+    english: bool = True,
+    hybrid: bool = False,
+) -> Evidence:
+    """The key decode's scores with what calibration needs to read them (``Evidence``);
+    ``english=False`` skips the quadgram scores (``english_scores``), left at 0; ``hybrid``: the
+    scores are the hybrid decode's (``with_words``)."""
+    toks = [_encode(m, backend.config.boundaries) for m in messages]
+    if key_prefix:
+        scores, toks = _prefix_scores(backend, toks, key_prefix, window, batch, views)
+        full = [len(t) > key_prefix for t in toks]  # read whole: its second reading counts too
+    else:
+        scores = _key_scores(backend, toks, window, batch, views)
+        full = [True] * len(toks)
+    if hybrid:
+        scores = with_words(messages, scores)
+    second = views and backend.config.canonical
+    letters, scored = _scored_letters(toks, window, second)
+    if key_prefix:
+        once, _ = _scored_letters(toks, window, False)
+        scored = np.where(full, scored, once)
+    natural = np.array([not (m.strip().isascii() and m.strip().isalpha()) for m in messages])
+    how = english_scores(messages) if english else np.zeros(len(messages))
+    return Evidence(scores, letters, scored, natural.astype(bool), how)
 
 
 def decrypt_messages(
@@ -256,33 +343,93 @@ def decrypt_messages(
     batch: int = BATCH_TOKENS,
     key_prefix: int = 0,
     views: bool = True,
+    calibration: Calibration | None = None,
+    top: int = TOP,
 ) -> list[Decryption]:
     """Decrypt each message on its own; case and non-letters are kept. ``batch``: tokens per
     forward pass. ``key_prefix`` > 0 (key mode): take the key from each message's first
     ``key_prefix`` tokens when that is decisive, reading the rest only when it is not.
-    ``mode="hybrid"``: the key decode with the words cracker's scores added (``with_words``).
-    ``views=False``: no second reading (``VIEW_MIN_LETTERS``; either mode), for comparison."""
+    ``mode="hybrid"``: the key decode with the words cracker's scores added (``with_words``);
+    its scores are not what a calibration table was fitted on, so it reports uncalibrated.
+    ``views=False``: no second reading (``VIEW_MIN_LETTERS``; either mode), for comparison.
+    ``calibration`` (the model's ``calibration.json``) makes ``confidence`` the chance that the
+    plaintext is exactly right and gives the English verdict; ``top``: runners-up to list."""
     if mode not in MODES:
         raise CaesarRNNError(f"unknown decode mode {mode!r}: choose one of {', '.join(MODES)}")
     if key_prefix < 0:
         raise CaesarRNNError(f"--key-prefix must be 0 (off) or positive, got {key_prefix}")
+    if top < 0:
+        raise CaesarRNNError(f"--top must be 0 or more, got {top}")
+    if mode == "argmax":
+        return _decrypt_argmax(messages, backend, window, batch, views, calibration)
+    hybrid = mode == "hybrid"
+    cal = None if hybrid else calibration
+    ev = key_evidence(messages, backend, window, batch, key_prefix, views, cal is not None, hybrid)
+    return _decrypt_key(messages, ev, cal, top, mode)
+
+
+def _decrypt_key(
+    messages: list[str], ev: Evidence, calibration: Calibration | None, top: int, mode: str
+) -> list[Decryption]:
+    """One shift per message from its key scores (``ev``, the ``mode`` decode's: key or
+    hybrid), with ``top`` runners-up."""
+    conf, english, _ = judge(ev, calibration)
     results = []
-    if mode in ("key", "hybrid"):
-        toks = [_encode(m, backend.config.boundaries) for m in messages]
-        if key_prefix:
-            scores = _prefix_scores(backend, toks, key_prefix, window, batch, views)
-        else:
-            scores = _key_scores(backend, toks, window, batch, views)
-        if mode == "hybrid":
-            scores = with_words(messages, scores)
-        best, conf = softmax_max(scores)
-        for msg, t, k, p in zip(messages, toks, best.tolist(), conf.tolist(), strict=True):
-            # Tokens exist only where letters do; one key for the whole message is a table
-            # lookup per character (str.translate), keeping case and non-letters.
+    for i, (msg, n) in enumerate(zip(messages, ev.letters.tolist(), strict=True)):
+        if not n:
             results.append(
-                Decryption(msg, decrypt(msg, k), k, p) if t else Decryption(msg, msg, None, 0.0)
+                Decryption(msg, msg, None, 0.0, calibrated=calibration is not None, decode=mode)
             )
-        return results
+            continue
+        order = np.argsort(-ev.scores[i], kind="stable")
+        k = int(order[0])
+        # The chance the best is wrong, shared among the others as their softmax shares it.
+        others = np.exp(ev.scores[i, order[1:]] - ev.scores[i, order[1]])
+        share = (1.0 - conf[i]) * others / others.sum()
+        alts = [
+            Alternative(int(j), decrypt(msg, int(j)), float(q))
+            for j, q in zip(order[1 : 1 + top], share, strict=False)
+        ]
+        # One key for the whole message is a table lookup per character (str.translate).
+        results.append(
+            Decryption(
+                msg,
+                decrypt(msg, k),
+                k,
+                float(conf[i]),
+                _flag(english, i),
+                alts,
+                calibration is not None,
+                mode,
+            )
+        )
+    return results
+
+
+def judge(
+    ev: Evidence, calibration: Calibration | None, shifts: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """(confidence of each message's shift (default: the best), English verdict or None when
+    uncalibrated, softmax of the 26 shifts)."""
+    probs = ev.probabilities()
+    if calibration is None:
+        k = probs.argmax(axis=1) if shifts is None else shifts
+        return probs[np.arange(len(probs)), k], None, probs
+    return calibration.confidence(ev, shifts), calibration.verdict(ev), probs
+
+
+def _flag(english: np.ndarray | None, i: int) -> bool | None:
+    return None if english is None else bool(english[i])
+
+
+def _decrypt_argmax(
+    messages: list[str],
+    backend: Backend,
+    window: int,
+    batch: int,
+    views: bool,
+    calibration: Calibration | None,
+) -> list[Decryption]:
     toks, wins, owner = _windowed(messages, backend.config.boundaries, window)
     n_wins = len(wins)
     by_msg: list[list[int]] = [[] for _ in messages]
@@ -291,33 +438,67 @@ def decrypt_messages(
     # A message read twice (``_views``): its one window and its second reading, whose letters are
     # its letters 1..n-1; the argmax is taken per letter over both readings' log-probs added.
     twice: dict[int, tuple[int, int]] = {}
-    if views and backend.config.canonical:
-        second, second_owner = _views(toks, window)
-        for v, i in enumerate(second_owner.tolist()):
+    second = views and backend.config.canonical
+    if second:
+        extra, extra_owner = _views(toks, window)
+        for v, i in enumerate(extra_owner.tolist()):
             twice[i] = (by_msg[i][0], n_wins + v)
-        wins, owner = wins + second, np.concatenate([owner, second_owner])
+        wins, owner = wins + extra, np.concatenate([owner, extra_owner])
     keep = frozenset(w for pair in twice.values() for w in pair)
     scored = _score(backend, wins, owner, len(messages), True, batch, keep)
-    for i, (msg, t, js) in enumerate(zip(messages, toks, by_msg, strict=True)):
-        if not t:
-            results.append(Decryption(msg, msg, None, 0.0))
+    letters, n_scored = _scored_letters(toks, window, second)
+    natural = np.array([not (m.strip().isascii() and m.strip().isalpha()) for m in messages])
+    how = english_scores(messages) if calibration else np.zeros(len(messages))
+    ev = Evidence(scored.scores, letters, n_scored, natural, how)
+    readings = [_argmax_reading(scored, toks[i], by_msg[i], twice.get(i)) for i in range(len(toks))]
+    nearest = np.array([r[2] for r in readings], np.int64)
+    conf, english, _ = judge(ev, calibration, nearest)
+    cal = calibration is not None
+    results = []
+    for i, (msg, (plain, top, k, single)) in enumerate(zip(messages, readings, strict=True)):
+        if not toks[i]:
+            results.append(Decryption(msg, msg, None, 0.0, None, [], cal, "argmax"))
             continue
-        c = np.frombuffer(t, np.uint8)
-        c = c[c < N_LETTERS].astype(np.int64)
-        if i in twice:
-            w, v = twice[i]
-            logp = scored.letter_logp[w].copy()  # (letters, 26)
-            logp[1:] += scored.letter_logp[v]
-            logp = log_softmax(logp)
-            plain, top = logp.argmax(axis=1), np.exp(logp.max(axis=1))
-        else:
-            plain = np.concatenate([scored.argmax[j] for j in js])
-            top = np.concatenate([scored.probs[j] for j in js])
-        k = int(np.bincount((c - plain) % N_LETTERS, minlength=N_LETTERS).argmax())
-        confidence = float(top.mean())
         text = fill_letters(msg, "".join(chr(97 + int(x)) for x in plain))
-        results.append(Decryption(msg, text, k, confidence))
+        # Letters from several shifts cannot all be right if one key enciphered the message.
+        p = float(conf[i]) if single else 0.0
+        d = Decryption(
+            msg,
+            text,
+            k if single else None,
+            p,
+            _flag(english, i),
+            [],
+            calibration is not None,
+            "argmax",
+            single,
+            k,
+            float(top.mean()),
+        )
+        results.append(d)
     return results
+
+
+def _argmax_reading(
+    scored: _Scored, t: bytes, js: list[int], pair: tuple[int, int] | None
+) -> tuple[np.ndarray, np.ndarray, int, bool]:
+    """(letters, their probabilities, nearest shift, whether one shift gives every letter)."""
+    if not t:
+        return np.empty(0, np.int64), np.zeros(1), 0, False
+    c = np.frombuffer(t, np.uint8)
+    c = c[c < N_LETTERS].astype(np.int64)
+    if pair is not None:
+        w, v = pair
+        logp = scored.letter_logp[w].copy()  # (letters, 26)
+        logp[1:] += scored.letter_logp[v]
+        logp = log_softmax(logp)
+        plain, top = logp.argmax(axis=1), np.exp(logp.max(axis=1))
+    else:
+        plain = np.concatenate([scored.argmax[j] for j in js])
+        top = np.concatenate([scored.probs[j] for j in js])
+    counts = np.bincount((c - plain) % N_LETTERS, minlength=N_LETTERS)
+    k = int(counts.argmax())
+    return plain, top, k, bool(counts[k] == len(c))
 
 
 def shift_scores(
@@ -353,11 +534,15 @@ def decrypt_stream(
     window: int = WINDOW,
     max_chars: int = 1 << 20,
     key_prefix: int = 0,
+    calibration: Calibration | None = None,
+    top: int = TOP,
 ) -> Iterator[Decryption]:
     """Decrypt line by line in bounded memory: ``chunk`` lines at a time, or fewer once they
     hold ``max_chars`` characters (4096 lines of a megabyte each would be 4 GB), in input order."""
     for block in line_blocks(lines, chunk, max_chars):
-        yield from decrypt_messages(block, backend, mode, window, key_prefix=key_prefix)
+        yield from decrypt_messages(
+            block, backend, mode, window, key_prefix=key_prefix, calibration=calibration, top=top
+        )
 
 
 def line_blocks(lines: Iterable[str], chunk: int, max_chars: int) -> Iterator[list[str]]:

@@ -30,7 +30,8 @@ from caesar_rnn.errors import CaesarRNNError
 
 BUCKETS = (4, 6, 8, 10, 12, 16, 24, 32, 64, 128, 256)
 
-Solver = Callable[[list[str]], list[str]]
+#: Ciphertexts -> plaintexts, or answers with a ``plaintext`` (the model's Decryption objects).
+Solver = Callable[[list[str]], list[Any]]
 
 
 @dataclass
@@ -186,12 +187,16 @@ def hybrid_solver(
 def model_solver(
     model_dir: str | Path, mode: str, device: str = "cpu", backend: Any = None
 ) -> Solver:
+    """The model's ``mode`` decode; its answers carry their (calibrated) confidence and the
+    English verdict, for ``trust_columns``."""
+    from caesar_rnn.decoding.calibration import load_calibration
     from caesar_rnn.decoding.decode import decrypt_messages
 
     model = _backend(model_dir, device, backend)
+    cal = load_calibration(model_dir)
 
-    def solve(ciphertexts: list[str]) -> list[str]:
-        return [d.plaintext for d in decrypt_messages(ciphertexts, model, mode)]
+    def solve(ciphertexts: list[str]) -> list[Any]:
+        return decrypt_messages(ciphertexts, model, mode, calibration=cal, top=0)
 
     return solve
 
@@ -205,26 +210,50 @@ def evaluate(messages: list[Message], solvers: dict[str, Solver]) -> list[dict[s
     for name, solve in solvers.items():
         for (style, n), msgs in groups.items():
             t0, c0 = time.perf_counter(), CHARGED[0]
-            got = solve([m.ciphertext for m in msgs])
+            answers = solve([m.ciphertext for m in msgs])
             dt = time.perf_counter() - t0 + CHARGED[0] - c0
-            exact = chars = ok = 0
-            for m, g in zip(msgs, got, strict=True):
+            got = [a if isinstance(a, str) else a.plaintext for a in answers]
+            right = np.zeros(len(msgs), bool)
+            chars = ok = 0
+            for i, (m, g) in enumerate(zip(msgs, got, strict=True)):
                 want, have = letters_of(m.plaintext), letters_of(g)
-                exact += want == have and g == m.plaintext
+                right[i] = want == have and g == m.plaintext
                 chars += len(want)
                 ok += sum(a == b for a, b in zip(want, have, strict=False))
-            rows.append(
-                {
-                    "solver": name,
-                    "style": style,
-                    "letters": n,
-                    "messages": len(msgs),
-                    "exact": exact / len(msgs),
-                    "char_acc": ok / max(chars, 1),
-                    "msgs_per_s": len(msgs) / max(dt, 1e-9),
-                }
-            )
+            row = {
+                "solver": name,
+                "style": style,
+                "letters": n,
+                "messages": len(msgs),
+                "exact": float(right.mean()),
+                "char_acc": ok / max(chars, 1),
+                "msgs_per_s": len(msgs) / max(dt, 1e-9),
+            }
+            rows.append({**row, **trust_columns(answers, right)})
     return rows
+
+
+def trust_columns(answers: Sequence[Any], right: np.ndarray) -> dict[str, Any]:
+    """For the model's decodes (answers with a confidence): the expected calibration error, the
+    share of answers with confidence >= 0.99 and how many of those were exactly right, and the
+    share of messages flagged as not English (None when the model has no calibration table)."""
+    if not answers or isinstance(answers[0], str):
+        return {}
+    from caesar_rnn.decoding.calibration import expected_calibration_error
+
+    conf = np.array([a.confidence for a in answers])
+    high = conf >= HIGH_CONFIDENCE
+    flags = [a.english for a in answers]
+    return {
+        "ece": expected_calibration_error(conf, right),
+        "high_share": float(high.mean()),
+        "exact_at_high": float(right[high].mean()) if high.any() else None,
+        "flagged": None if None in flags else sum(not f for f in flags) / len(flags),
+    }
+
+
+#: What counts as a confident answer in ``trust_columns``.
+HIGH_CONFIDENCE = 0.99
 
 
 #: Solver names for ``make_solvers``: the model's decode modes, the classical crackers, the hybrid.

@@ -1,0 +1,214 @@
+"""The calibrated confidence, the English verdict, the runners-up and the argmax decode's account
+of itself (caesar_rnn/decoding/calibration.py and the Decryption fields of decode.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from caesar_rnn.cipher import encrypt
+from caesar_rnn.decoding.calibration import (
+    CALIBRATION,
+    EDGES,
+    STYLES,
+    Calibration,
+    Evidence,
+    english_scores,
+    expected_calibration_error,
+    fit_platt,
+    length_bin,
+    load_calibration,
+    reliability,
+)
+from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.store import shipped_model_dir
+
+SHIPPED = shipped_model_dir()
+
+
+@pytest.fixture(scope="module")
+def backend():  # type: ignore[no-untyped-def]
+    return load_backend(SHIPPED)
+
+
+@pytest.fixture(scope="module")
+def shipped_cal() -> Calibration:
+    cal = load_calibration(SHIPPED)
+    assert cal is not None, "the shipped model must carry its calibration table"
+    return cal
+
+
+def _table(a: float = 1.0, b: float = 0.0, c: float = 0.0, floor: float = -6.0) -> Calibration:
+    rows = [[a, b, c] for _ in EDGES]
+    top = {s: [1.0] * len(EDGES) for s in STYLES}
+    return Calibration({s: rows for s in STYLES}, [floor] * len(EDGES), 0.5, top)
+
+
+def _evidence(scores: list[list[float]], letters: list[int], english: list[float]) -> Evidence:
+    n = np.array(letters)
+    return Evidence(np.array(scores), n, n, np.zeros(len(n), bool), np.array(english))
+
+
+def test_length_bins_cover_short_and_long() -> None:
+    assert length_bin(np.array([1, 4, 5, 9, 11, 12, 64, 10_000])).tolist() == [
+        0, 0, 1, 5, 6, 7, len(EDGES) - 1, len(EDGES) - 1,
+    ]  # fmt: skip
+
+
+def test_features_are_log_odds_and_per_letter_score() -> None:
+    row = [0.0] * 26
+    row[3], row[5] = -2.0, -4.0
+    ev = _evidence([[-50.0] * 26, row], [10, 2], [-4, -4])
+    ev.scores[0, 7] = -10.0
+    logit, per_letter = ev.features()
+    assert per_letter[0] == pytest.approx(-1.0)
+    assert logit[0] == pytest.approx(40.0 - np.log(25), abs=1e-6) or logit[0] == 30.0
+    # Message 1: best is one of the 0.0 shifts; its log-odds against 23 other zeros and two lower.
+    rest = np.log(23 + np.exp(-2.0) + np.exp(-4.0))
+    assert logit[1] == pytest.approx(-rest)
+    logit_k, _ = ev.features(np.array([7, 3]))
+    assert logit_k[1] < logit[1]
+
+
+def test_identity_table_reproduces_the_softmax_share() -> None:
+    ev = _evidence([[0.0] * 25 + [5.0]], [10], [-4.0])
+    p = np.exp(5.0) / (25 + np.exp(5.0))
+    assert _table().confidence(ev)[0] == pytest.approx(p)
+
+
+def test_not_english_caps_the_confidence() -> None:
+    ev = _evidence([[0.0] * 25 + [40.0]] * 2, [12, 12], [-4.0, -9.0])
+    cal = _table()
+    assert cal.verdict(ev).tolist() == [True, False]
+    conf = cal.confidence(ev)
+    assert conf[0] > 0.99 and conf[1] == 0.5
+
+
+def test_platt_fit_recovers_a_known_map() -> None:
+    rng = np.random.default_rng(0)
+    logit = rng.normal(2.0, 3.0, 20_000)
+    per_letter = rng.normal(-0.5, 0.3, 20_000)
+    truth = 1 / (1 + np.exp(-(0.5 * logit + 2.0 * per_letter - 1.0)))
+    right = rng.random(20_000) < truth
+    a, b, c = fit_platt(logit, per_letter, right, ridge=1e-3)
+    assert (a, b, c) == pytest.approx((0.5, 2.0, -1.0), abs=0.15)
+
+
+def test_platt_fit_stays_finite_without_misses() -> None:
+    a, b, c = fit_platt(np.full(300, 20.0), np.zeros(300), np.ones(300, bool))
+    p = 1 / (1 + np.exp(-(a * 20.0 + c)))
+    assert 0.99 < p < 1.0
+
+
+def test_ece_and_reliability() -> None:
+    conf = np.array([0.9] * 10 + [0.5] * 10)
+    right = np.array([True] * 9 + [False] + [True] * 5 + [False] * 5)
+    assert expected_calibration_error(conf, right) == pytest.approx(0.0)
+    assert expected_calibration_error(np.full(4, 1.0), np.array([1, 1, 0, 0], bool)) == 0.5
+    assert reliability(conf, right) == [(0.5, 0.5, 10), (0.9, 0.9, 10)]
+
+
+def test_table_round_trips_and_bad_tables_are_refused(tmp_path: Path) -> None:
+    cal = _table(0.7, 1.5, -2.0)
+    (tmp_path / CALIBRATION).write_text(cal.to_json())
+    back = load_calibration(tmp_path)
+    assert back is not None and back.platt == cal.platt and back.english_floor == cal.english_floor
+    assert back.ceiling == {s: [1.0] * len(EDGES) for s in STYLES}
+    assert load_calibration(tmp_path / "nothing-here") is None
+    doc = json.loads(cal.to_json())
+    for broken in (
+        "{not json",
+        json.dumps({**doc, "format_version": 99}),
+        json.dumps({**doc, "edges": [4, 8]}),
+        json.dumps({**doc, "english_floor": [0.0]}),
+        json.dumps({k: v for k, v in doc.items() if k != "platt"}),
+        json.dumps({**doc, "ceiling": {"letters": [1.0]}}),
+    ):
+        (tmp_path / CALIBRATION).write_text(broken)
+        with pytest.raises(CaesarRNNError, match="calibration"):
+            load_calibration(tmp_path)
+
+
+def test_english_scores_tell_english_from_random_letters() -> None:
+    english = english_scores([encrypt("there was nothing more to be said about it", 5)])
+    rand = english_scores(["qxzvjkwpqzxvbnmq"])
+    assert english[0] > -5.0 > -6.5 > rand[0]
+
+
+def test_shipped_model_verdicts(backend, shipped_cal: Calibration) -> None:  # type: ignore[no-untyped-def]
+    msgs = [encrypt("meet me at the old bridge at midnight", 11), "qwertyuiopzxcvbnm", "xkcd"]
+    out = decrypt_messages(msgs, backend, calibration=shipped_cal)
+    assert out[0].plaintext == "meet me at the old bridge at midnight"
+    assert out[0].english is True and out[0].confidence > 0.99 and out[0].calibrated
+    assert out[1].english is False and out[1].confidence <= shipped_cal.non_english_cap
+    assert out[2].confidence < 0.99  # four letters: never near-certain
+
+
+def test_alternatives_rank_as_the_scores_and_share_the_rest(backend, shipped_cal) -> None:  # type: ignore[no-untyped-def]
+    from caesar_rnn.classical.crackers import crack
+
+    d = decrypt_messages(["abc"], backend, top=4, calibration=shipped_cal)[0]
+    assert len(d.alternatives) == 4
+    ranked = crack(["abc"], "model", top=5, backend=backend)[0]
+    assert [c.shift for c in ranked] == [d.shift] + [a.shift for a in d.alternatives]
+    probs = [a.probability for a in d.alternatives]
+    assert probs == sorted(probs, reverse=True)
+    assert d.confidence + sum(probs) <= 1.0 + 1e-9
+    assert decrypt_messages(["abc"], backend, top=0)[0].alternatives == []
+
+
+def test_uncalibrated_model_falls_back_to_the_softmax(backend) -> None:  # type: ignore[no-untyped-def]
+    d = decrypt_messages(["khoorzruog"], backend)[0]
+    assert d.calibrated is False and d.english is None
+    assert d.to_dict()["english"] is None and d.confidence > 0.99
+
+
+def test_argmax_says_whether_it_is_one_shift(backend, shipped_cal) -> None:  # type: ignore[no-untyped-def]
+    key, arg = (
+        decrypt_messages([encrypt("attack at dawn", 4), "abc"], backend, m, calibration=shipped_cal)
+        for m in ("key", "argmax")
+    )
+    assert arg[0].single_shift is True and arg[0].shift == arg[0].nearest_shift == 4
+    assert arg[0].confidence == pytest.approx(key[0].confidence)  # same meaning, same answer
+    assert arg[1].plaintext == "rtt" and arg[1].single_shift is False
+    assert arg[1].shift is None and arg[1].nearest_shift == 9 and arg[1].confidence == 0.0
+    d = arg[1].to_dict()
+    assert d["decode"] == "argmax" and 0 < d["letter_confidence"] < 1 and "alternatives" not in d
+
+
+def test_no_letters() -> None:
+    assert english_scores([]).shape == (0,)
+
+
+def test_ceiling_is_what_the_confident_answers_bear_out() -> None:
+    from caesar_rnn.decoding.calibration import ceiling
+
+    conf = np.array([0.999] * 98 + [0.5, 0.6])
+    right = np.array([True] * 97 + [False, True, False])
+    assert ceiling(conf, right) == pytest.approx(98 / 100)
+    assert ceiling(np.array([0.2, 0.4, 0.6, 0.8]), np.array([0, 0, 1, 1], bool)) == 0.75
+
+
+def test_ceiling_caps_the_map() -> None:
+    cal = _table()
+    cal.ceiling = {s: [0.9] * len(EDGES) for s in STYLES}
+    ev = _evidence([[0.0] * 25 + [40.0]], [12], [-4.0])
+    assert cal.confidence(ev)[0] == pytest.approx(0.9)
+
+
+def test_notes_for_people() -> None:
+    from caesar_rnn.decoding.decode import Alternative, Decryption
+    from caesar_rnn.decoding.verdict import notes
+
+    sure = Decryption("khoor", "hello", 3, 0.995, True, [Alternative(4, "gdkkn", 0.001)], True)
+    assert notes(sure) == []
+    unsure = Decryption("abc", "rst", 9, 0.4, True, [Alternative(8, "stu", 0.3)], True)
+    assert notes(unsure) == ["'abc': unsure (0.40); also shift 8 'stu' 0.30"]
+    gibberish = Decryption("qwerty", "msanpu", 4, 0.5, False, [], True)
+    assert notes(gibberish) == ["'qwerty': no shift reads as English"]
+    mixed = Decryption("abc", "rtt", None, 0.0, True, [], True, "argmax", False, 9, 0.3)
+    assert "mixes shifts (nearest 9)" in notes(mixed)[0]
