@@ -30,6 +30,7 @@ from caesar_rnn.cli.options import (
     shift_option,
 )
 from caesar_rnn.cli.options import Device as DeviceChoice
+from caesar_rnn.files import StopAtError
 
 if TYPE_CHECKING:
     from caesar_rnn.api import Model
@@ -82,7 +83,7 @@ def decrypt(
         if whole:
             _whole(text, file, load_model(model, device, quiet), quiet)
             return
-        lines = read_input(text, file)
+        lines = StopAtError(read_input(text, file))  # good lines before a bad one: printed
         m = None if shift is not None else load_model(model, device, quiet)
         from caesar_rnn.api import decrypt_lines
 
@@ -95,8 +96,12 @@ def decrypt(
             key_prefix=key_prefix,
             jobs=jobs if many else 1,
         )
-        for d in results:
-            print(json.dumps(d.to_dict(), ensure_ascii=False) if as_json else d.plaintext)
+        try:
+            for d in results:
+                print(json.dumps(d.to_dict(), ensure_ascii=False) if as_json else d.plaintext)
+        finally:  # workers ended and waited for now, however this ends
+            getattr(results, "close", lambda: None)()
+        lines.check()
 
 
 def _whole(text: str | None, file: Path | None, model: Model, quiet: bool) -> None:

@@ -23,6 +23,9 @@ from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.files import atomic_writer
 
 STYLES = ("letters", "natural")
+#: The longest message made, in letters: far past any model's use, and small enough that a
+#: typo such as 1000000000000 is refused at once rather than hanging.
+MAX_LETTERS = 1 << 16
 
 
 def _trim_letters(text: str, n: int) -> str:
@@ -110,6 +113,8 @@ def validate(
         raise CaesarRNNError(f"--count must be positive, got {count}")
     if min_len < 1:
         raise CaesarRNNError(f"--min-len must be at least 1, got {min_len}")
+    if max_len > MAX_LETTERS:
+        raise CaesarRNNError(f"--max-len must be at most {MAX_LETTERS:,}, got {max_len:,}")
     if min_len > max_len:
         raise CaesarRNNError(f"--min-len ({min_len}) is greater than --max-len ({max_len})")
     if style not in STYLES:
