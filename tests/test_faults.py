@@ -511,8 +511,8 @@ def test_gen_data_huge_length_is_refused_at_once(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--buckets", "100000000"], "bucket lengths must be 1..65,536 letters"),
-        (["--solvers", ","], "no solvers given"),
+        (["--solvers", "ngram", "--buckets", "100000000"], "bucket lengths must be 1..65,536"),
+        (["--solvers", ","], "names none of"),
     ],
 )
 def test_eval_options_that_would_print_an_empty_table(
@@ -520,8 +520,8 @@ def test_eval_options_that_would_print_an_empty_table(
 ) -> None:
     data = tmp_path / "d.jsonl"
     data.write_text(json.dumps(GOOD) + "\n")
-    r = runner.invoke(app, ["eval", "--data", str(data), "--solvers", "ngram", *args])
-    assert r.exit_code == 1 and message in r.stderr and r.stdout == ""
+    r = runner.invoke(app, ["eval", "--data", str(data), *args])
+    assert r.exit_code in (1, 2) and message in r.stderr and r.stdout == ""  # 2: usage error
 
 
 # --- worker processes: no traceback, none left behind ----------------------------------------
@@ -621,7 +621,9 @@ def test_closed_stderr_keeps_messages_off_stdout(tiny_model: str) -> None:
 
 def test_argv_bytes_that_are_not_utf8_pass_through(tmp_path: Path) -> None:
     r = _run(["encrypt", b"ab\xffc"])  # type: ignore[list-item]
-    assert (r.returncode, r.stdout, r.stderr) == (0, b"de\xfff\n", b"")
+    # the CLI refuses TEXT that is not UTF-8, in one line (it used to crash on printing it)
+    assert r.returncode == 1 and r.stdout == b"" and b"Traceback" not in r.stderr
+    assert b"not valid UTF-8" in r.stderr.splitlines()[-1]
     out = os.fsencode(tmp_path) + b"/x\xff.jsonl"
     r = subprocess.run(
         [*CLI, "gen-data", "--out", out, "--count", "2"], capture_output=True, timeout=60
