@@ -93,7 +93,7 @@ def test_user_corpus(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"count": 0}, "--count"),
+        ({"count": 0}, "pair count"),
         ({"count": 5, "min_len": 10, "max_len": 4}, "--min-len"),
         ({"count": 5, "style": "poetry"}, "unknown style"),
         ({"count": 5, "shift": 26}, "--shift"),

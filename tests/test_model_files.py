@@ -94,14 +94,27 @@ def test_weights_swapped_for_another_architecture(model_dir: Path, tmp_path: Pat
     ("edit", "message"),
     [
         ({"format_version": 2}, "format version 2; this caesar-rnn reads version 1"),
-        ({"format_version": None}, "format version None"),
+        ({"format_version": None}, "format_version must be an integer, got None"),
+        ({"format_version": "1"}, "format_version must be an integer, got '1'"),
+        ({"format_version": 1.0}, "format_version must be an integer, got 1.0"),
+        ({"format_version": True}, "format_version must be an integer, got True"),
         ({"format": "something-else"}, "is not a caesar-rnn model config"),
         ({"alphabet": "abcdefghijklmnopqrstuvwxyzé"}, "another alphabet"),
         ({"model": "gru"}, "has no model section"),
         ({"model": {"arch": "gru", "__class__": "os.system"}}, "unknown fields: __class__"),
-        ({"model": {"arch": "__import__('os').system('true')"}}, "unknown arch"),
-        ({"model": {"arch": "gru", "hidden": "8; rm -rf /"}}, "bad model config"),
+        ({"model": {"arch": "__import__('os').system('true')"}}, "arch must be one of"),
+        ({"model": {"arch": "gru", "hidden": "8; rm -rf /"}}, "hidden must be an integer"),
         ({"model": {"arch": "gru", "hidden": -1}}, "at least 1"),
+        ({"model": {"arch": "gru", "hidden": 16.0}}, "hidden must be an integer, got 16.0"),
+        ({"model": {"arch": "gru", "layers": 1.5}}, "layers must be an integer, got 1.5"),
+        ({"model": {"arch": "gru", "layers": True}}, "layers must be an integer, got True"),
+        ({"model": {"arch": "gru", "layers": 10**9}}, "layers must be at most 64"),
+        ({"model": {"arch": "gru", "hidden": 10**6}}, "hidden must be at most 16384"),
+        ({"model": {"arch": "gru", "canonical": "false"}}, "canonical must be true or false"),
+        ({"model": {"arch": "gru", "dropout": "0"}}, "dropout must be a finite number"),
+        ({"model": {"arch": "gru", "dropout": 1.5}}, "dropout must be at most 1"),
+        ({"metrics": [1, 2]}, "metrics must be an object"),
+        ({"weights_sha256": 12}, "weights_sha256 must be a string"),
     ],
 )
 def test_bad_config_fields(edit: dict, message: str, model_dir: Path) -> None:  # type: ignore[type-arg]
@@ -121,6 +134,12 @@ def test_bad_config_fields(edit: dict, message: str, model_dir: Path) -> None:  
         ("[1, 2, 3]", "not a caesar-rnn model config"),
         ('{"format": "caesar-rnn-model", ', "not a valid model config"),
         ("\udcff", "not a valid model config"),
+        ('{"a": ' + "1" * 5000 + "}", "integer of 5000 digits is too large"),
+        ('{"a": 1e999}', "out of range"),
+        ('{"a": NaN}', "NaN is not allowed"),
+        ("[" * 100_000 + "]" * 100_000, "nested deeper than 32 levels"),
+        ("[" * 40 + "]" * 40, "nested deeper than 32 levels"),
+        ('{"layers": 1e9' + " " * (1 << 20) + "}", "larger than 1,048,576 bytes"),
     ],
 )
 def test_unreadable_config(text: str, message: str, model_dir: Path) -> None:
@@ -191,3 +210,28 @@ def test_no_pickle_anywhere_in_the_package() -> None:
         if banned.search(line)
     ]
     assert hits == []
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_non_finite_weights_refused_even_with_a_recomputed_checksum(
+    model_dir: Path, bad: float
+) -> None:
+    import numpy as np
+    from safetensors.numpy import load, save
+
+    blob = (model_dir / "model.safetensors").read_bytes()
+    weights = load(blob)
+    weights["head.bias"] = weights["head.bias"].copy()
+    weights["head.bias"][3] = bad
+    (model_dir / "model.safetensors").write_bytes(
+        save({k: np.ascontiguousarray(v) for k, v in weights.items()})
+    )
+    _vouch(model_dir)
+    _load_everywhere(model_dir, "head.bias holds NaN or infinite values")
+
+
+def test_layers_as_a_float_fails_fast(model_dir: Path) -> None:
+    doc = _doc(model_dir)
+    (model_dir / "config.json").write_text(json.dumps(doc).replace('"layers": 1', '"layers": 1e9'))
+    with pytest.raises(CaesarRNNError, match="layers must be an integer, got 1000000000.0"):
+        load_meta(model_dir)

@@ -52,7 +52,17 @@ class PlainUsageGroup(TyperGroup):
             return super().invoke(ctx)
 
 
-app = typer.Typer(
+class _GuardedTyper(typer.Typer):
+    """Runs with the standard streams guarded (``caesar_rnn.stdio``): results that cannot reach
+    stdout, a closed stderr and argv bytes that are not UTF-8 are handled in one place."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from caesar_rnn.stdio import run_guarded
+
+        run_guarded(lambda: typer.Typer.__call__(self, *args, **kwargs))
+
+
+app = _GuardedTyper(
     name="caesar-rnn",
     cls=PlainUsageGroup,
     help="Break Caesar ciphers with recurrent neural networks (RNN/GRU, one-hot, many-to-many).",

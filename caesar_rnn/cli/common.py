@@ -74,9 +74,10 @@ def handled() -> Iterator[None]:
     except BrokenPipeError:  # the reader has all it wanted
         quiet_broken_pipe()
         raise typer.Exit(1) from None
-    except KeyboardInterrupt:
-        info("interrupted")
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:  # Ctrl-C; SIGTERM too where the library traps it
+        signum = getattr(exc, "signum", 2)
+        info("interrupted" if signum == 2 else f"{exc}: stopped")
+        raise typer.Exit(128 + signum) from None
 
 
 @contextlib.contextmanager
@@ -90,7 +91,7 @@ def library_notes(quiet: bool) -> Iterator[None]:
 
 
 def stdin_is_terminal() -> bool:
-    return sys.stdin.isatty()
+    return sys.stdin is not None and sys.stdin.isatty()  # closed (<&-): read, and say so
 
 
 def stdout_is_terminal() -> bool:
@@ -134,7 +135,9 @@ def input_bytes(text: str | None, file: Path | None) -> BinaryIO:
         assert text is not None
         return io.BytesIO((text + "\n").encode("utf-8", errors="surrogateescape"))
     if str(source) == "-":
-        return sys.stdin.buffer
+        from caesar_rnn.files import stdin_binary
+
+        return stdin_binary()
     return open_binary(Path(source))
 
 

@@ -30,6 +30,7 @@ from caesar_rnn.cli.options import (
     shift_option,
 )
 from caesar_rnn.cli.options import Device as DeviceChoice
+from caesar_rnn.files import StopAtError
 
 if TYPE_CHECKING:
     from caesar_rnn.api import Model
@@ -93,7 +94,7 @@ def decrypt(
         if whole:
             _whole(text, file, load_model(model, device, quiet), quiet)
             return
-        lines = read_input(text, file)
+        lines = StopAtError(read_input(text, file))  # good lines before a bad one: printed
         m = None if shift is not None else load_model(model, device, quiet)
         from caesar_rnn.api import decrypt_lines
 
@@ -109,11 +110,15 @@ def decrypt(
         )
         from caesar_rnn.decoding.verdict import notes
 
-        for d in results:
-            print(json.dumps(d.to_dict(), ensure_ascii=False) if as_json else d.plaintext)
-            if not as_json:
-                for line in notes(d):
-                    info(line, quiet)
+        try:
+            for d in results:
+                print(json.dumps(d.to_dict(), ensure_ascii=False) if as_json else d.plaintext)
+                if not as_json:
+                    for line in notes(d):
+                        info(line, quiet)
+        finally:  # workers ended and waited for now, however this ends
+            getattr(results, "close", lambda: None)()
+        lines.check()
 
 
 def _whole(text: str | None, file: Path | None, model: Model, quiet: bool) -> None:

@@ -81,8 +81,8 @@ def gen_data(
                 else:
                     opts = (count, min_len, max_len, shift, style.value, corpus, seed, mid_word)
                     n, out = _gen_plain(*opts, out, force)
-        except Interrupted as exc:  # the temporary file is gone; the target was never touched
-            info(f"{exc}: stopped; {out} left as it was")
+        except Interrupted as exc:  # written in full, or left as it was: the exception knows
+            info(exc.outcome(out))
             raise typer.Exit(128 + exc.signum) from None
     info(f"wrote {n} pairs to {out}", quiet)
     print(out)

@@ -81,6 +81,8 @@ def choice_list(
     allowed = [e.value for e in enum]
 
     def parse(value: list[str] | None) -> list[str]:
+        if value and not split_list(value):  # given, but only commas: not the default silently
+            raise typer.BadParameter(f"{','.join(value)!r} names none of {', '.join(allowed)}")
         items = split_list(value) or list(default)
         for item in items:
             if item not in allowed:

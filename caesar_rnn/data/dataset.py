@@ -6,7 +6,6 @@ packs padded batches where lengths do differ (decryption of mixed batches, tests
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ import torch
 
 from caesar_rnn.cipher import BOUNDARY, N_LETTERS, find_shift, letters_of, tokenize
 from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.schema import jsonl_rows
 
 IGNORE = -100  # cross_entropy's ignore_index: boundary positions have no letter to predict
 
@@ -43,35 +43,20 @@ def read_pairs(path: str | Path) -> Pairs:
     plains: list[str] = []
     shifts: list[int] = []
     skipped = 0
-    with path.open("rb") as f:
-        for lineno, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
-            try:
-                rec = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise CaesarRNNError(f"{path}:{lineno}: not valid JSON ({exc})") from None
-            if not isinstance(rec, dict):
-                raise CaesarRNNError(f"{path}:{lineno}: expected a JSON object")
-            c, p = rec.get("ciphertext"), rec.get("plaintext")
-            if not isinstance(c, str) or not isinstance(p, str):
-                raise CaesarRNNError(
-                    f"{path}:{lineno}: needs string fields ciphertext and plaintext"
-                )
-            if len(c) != len(p):
-                raise CaesarRNNError(
-                    f"{path}:{lineno}: ciphertext and plaintext differ in length ({len(c)} vs {len(p)})"
-                )
-            k = find_shift(c, p)
-            if k is None:
-                raise CaesarRNNError(
-                    f"{path}:{lineno}: ciphertext is not a Caesar shift of plaintext"
-                )
-            if not letters_of(p):
-                skipped += 1
-                continue
-            plains.append(p)
-            shifts.append(k)
+    for lineno, rec in jsonl_rows(path):  # typed and bounded rows (schema.ROW)
+        c, p = rec["ciphertext"], rec["plaintext"]
+        if len(c) != len(p):
+            raise CaesarRNNError(
+                f"{path}:{lineno}: ciphertext and plaintext differ in length ({len(c)} vs {len(p)})"
+            )
+        k = find_shift(c, p)
+        if k is None:
+            raise CaesarRNNError(f"{path}:{lineno}: ciphertext is not a Caesar shift of plaintext")
+        if not letters_of(p):
+            skipped += 1
+            continue
+        plains.append(p)
+        shifts.append(k)
     if not plains:
         raise CaesarRNNError(f"data file {path} holds no pairs with letters")
     return Pairs(plains, shifts, skipped)

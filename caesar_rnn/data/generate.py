@@ -23,6 +23,9 @@ from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.files import atomic_writer
 
 STYLES = ("letters", "natural")
+#: The longest message made, in letters: far past any model's use, and small enough that a
+#: typo such as 1000000000000 is refused at once rather than hanging.
+MAX_LETTERS = 1 << 16
 
 
 def _trim_letters(text: str, n: int) -> str:
@@ -107,9 +110,11 @@ def validate(
     count: int, min_len: int, max_len: int, style: str, shift: int | None, mid_word: float = 0.0
 ) -> None:
     if count <= 0:
-        raise CaesarRNNError(f"--count must be positive, got {count}")
+        raise CaesarRNNError(f"pair count must be at least 1, got {count}")
     if min_len < 1:
         raise CaesarRNNError(f"--min-len must be at least 1, got {min_len}")
+    if max_len > MAX_LETTERS:
+        raise CaesarRNNError(f"--max-len must be at most {MAX_LETTERS:,}, got {max_len:,}")
     if min_len > max_len:
         raise CaesarRNNError(f"--min-len ({min_len}) is greater than --max-len ({max_len})")
     if style not in STYLES:

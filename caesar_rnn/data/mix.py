@@ -42,7 +42,7 @@ def make_pairs(cfg: DataConfig, force: bool = False, workers: int | None = None)
         raise CaesarRNNError("the data config has no mix to draw pairs from")
     out = Path(cfg.out)
     if out.exists() and not force:
-        raise CaesarRNNError(f"{out} already exists")
+        raise CaesarRNNError(f"{out} already exists (use --force to overwrite)")
     sizes = [min(cfg.shard, cfg.count - start) for start in range(0, cfg.count, cfg.shard)]
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

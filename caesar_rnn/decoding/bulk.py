@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from caesar_rnn.decoding.decode import (
     load_backend,
 )
 from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.files import StopAtError, interruptible, write_all
 
 #: Lines per block: enough that each length in a block (4-64 letters) fills a batch of ~100+;
 #: an input longer than one block goes to the worker processes.
@@ -64,9 +66,25 @@ def default_jobs() -> int:
 _worker_backend: Backend | None = None
 
 
-def _worker_init(model_dir: str) -> None:
+def _worker_init(model_dir: str, parent: int) -> None:
     global _worker_backend
+    # Ctrl-C goes to the whole process group: the parent handles it (and ends the workers), so a
+    # worker must not die of it with a traceback of its own. And a worker must not outlive its
+    # parent, however the parent ends (SIGKILL included): Linux sends it SIGKILL then.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited already; kept if that changes
+    _die_with_parent(parent)
     _worker_backend = load_backend(model_dir, "cpu")
+
+
+def _die_with_parent(parent: int) -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:  # the parent died before the call above took effect
+        os._exit(1)
 
 
 def _worker_run(
@@ -103,6 +121,29 @@ def decrypt_parallel(
     ``top``: as in ``decrypt_messages``."""
     if mode not in MODES:
         raise CaesarRNNError(f"unknown decode mode {mode!r}: choose one of {', '.join(MODES)}")
+    # A bad line ends the input here; every good line before it is decrypted and yielded, then
+    # the error is raised.
+    source = StopAtError(lines)
+    yield from _decrypt_blocks(
+        source, backend, model_dir, mode, jobs, chunk, window, max_chars, key_prefix,
+        calibration, top,
+    )  # fmt: skip
+    source.check()
+
+
+def _decrypt_blocks(
+    lines: Iterable[str],
+    backend: Backend,
+    model_dir: str | Path,
+    mode: str,
+    jobs: int,
+    chunk: int | None,
+    window: int,
+    max_chars: int,
+    key_prefix: int,
+    calibration: Calibration | None,
+    top: int,
+) -> Iterator[Decryption]:
     jobs = jobs or default_jobs()
     chunk = chunk or CHUNK
     it = iter(lines)
@@ -122,37 +163,51 @@ def decrypt_parallel(
             top=top,
         )
         return
+    # SIGTERM, like Ctrl-C, raises here (``Interrupted``) so that the workers are ended and
+    # waited for below: none is left running, or as a zombie, after the command exits.
+    with interruptible():
+        pool = _start_pool(jobs, model_dir)
+        try:
+            pending: deque[tuple[list[str], Any]] = deque()
+            for block in chain([first, second], blocks):
+                pending.append(
+                    (
+                        block,
+                        pool.apply_async(
+                            _worker_run, (block, mode, window, key_prefix, calibration, top)
+                        ),
+                    )
+                )
+                while len(pending) > 2 * jobs:
+                    yield from _collect(*pending.popleft())
+            while pending:
+                yield from _collect(*pending.popleft())
+        finally:
+            pool.terminate()
+            pool.join()
+
+
+def _start_pool(jobs: int, model_dir: str | Path) -> Any:
     import multiprocessing
 
     # Spawned workers read these when they import NumPy; the parent's own BLAS is untouched.
     saved = {k: os.environ.get(k) for k in _BLAS_THREADS}
     os.environ.update(dict.fromkeys(_BLAS_THREADS, "1"))
+    # Workers are born ignoring Ctrl-C (an ignored signal stays ignored across exec, and Python
+    # keeps it so), so a Ctrl-C while they import cannot kill one with a traceback. The parent
+    # ignores it too for the few milliseconds the processes take to start.
+    old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        pool = multiprocessing.get_context("spawn").Pool(jobs, _worker_init, (str(model_dir),))
+        return multiprocessing.get_context("spawn").Pool(
+            jobs, _worker_init, (str(model_dir), os.getpid())
+        )
     finally:
+        signal.signal(signal.SIGINT, old_int)
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    try:
-        pending: deque[tuple[list[str], Any]] = deque()
-        for block in chain([first, second], blocks):
-            pending.append(
-                (
-                    block,
-                    pool.apply_async(
-                        _worker_run, (block, mode, window, key_prefix, calibration, top)
-                    ),
-                )
-            )
-            while len(pending) > 2 * jobs:
-                yield from _collect(*pending.popleft())
-        while pending:
-            yield from _collect(*pending.popleft())
-    finally:
-        pool.terminate()
-        pool.join()
 
 
 def _collect(block: list[str], result: Any) -> Iterator[Decryption]:
@@ -218,8 +273,13 @@ def decrypt_whole(
     written = 0
     block = head
     while block:
-        dst.write(block.translate(table))
+        write_all(dst, block.translate(table))  # every byte, or an error: never a short output
         written += len(block)
         block = src.read(BLOCK)
-    dst.flush()
+    try:
+        dst.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise CaesarRNNError(f"cannot write to stdout: {exc.strerror}") from None
     return WholeResult(d.shift, d.confidence, used, written)

@@ -12,7 +12,6 @@ model (each decode mode), the classical chi2, ngram and words crackers, and the 
 from __future__ import annotations
 
 import bisect
-import json
 import random
 import time
 from collections import OrderedDict
@@ -27,6 +26,7 @@ from caesar_rnn.cipher import N_LETTERS, decrypt, encrypt, letters_of
 from caesar_rnn.data.corpus import TextCorpus
 from caesar_rnn.data.generate import STYLES, _trim_letters, draw_words
 from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.schema import jsonl_rows
 
 BUCKETS = (4, 6, 8, 10, 12, 16, 24, 32, 64, 128, 256)
 
@@ -53,6 +53,7 @@ def sample_messages(
 ) -> list[Message]:
     """``per_bucket`` messages of exactly n letters for every n in ``buckets`` and every style,
     cut at word starts; ``mid_word``: the share that starts 1-8 letters inside a word instead."""
+    check_buckets(buckets)
     rng = random.Random(seed)
     out = []
     for style in styles:
@@ -64,6 +65,8 @@ def sample_messages(
                     continue  # corpus shorter than n letters
                 k = rng.randrange(N_LETTERS)
                 out.append(Message(style, n, plain, encrypt(plain, k), k))
+    if not out:
+        raise CaesarRNNError("the corpus is shorter than every bucket length: no messages")
     return out
 
 
@@ -71,33 +74,37 @@ def style_of(plaintext: str) -> str:
     return "letters" if plaintext == letters_of(plaintext) else "natural"
 
 
+#: The longest bucket, in letters (as gen-data's longest message).
+MAX_BUCKET = 1 << 16
+
+
+def check_buckets(buckets: Sequence[int]) -> list[int]:
+    """Bucket lengths, sorted, each 1..MAX_BUCKET; an empty list is an error, not an empty table."""
+    edges = sorted(set(buckets))
+    if not edges:
+        raise CaesarRNNError("no bucket lengths given")
+    for n in (edges[0], edges[-1]):
+        if not 1 <= n <= MAX_BUCKET:
+            raise CaesarRNNError(f"bucket lengths must be 1..{MAX_BUCKET:,} letters, got {n:,}")
+    return edges
+
+
 def load_messages(path: str | Path, buckets: Sequence[int] = BUCKETS) -> list[Message]:
-    """Pairs from a gen-data JSONL file; ``n`` is the largest bucket at or below the letter count
-    (the smallest bucket for shorter messages), sorted by style and bucket."""
+    """Pairs from a gen-data JSONL file (rows checked by ``schema.jsonl_rows``, as ``train``
+    reads them); ``n`` is the largest bucket at or below the letter count (the smallest bucket
+    for shorter messages), sorted by style and bucket."""
     path = Path(path)
-    edges = sorted(buckets)
+    edges = check_buckets(buckets)
     out = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CaesarRNNError(
-            f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
-        ) from None
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            plain, cipher = str(rec["plaintext"]), str(rec["ciphertext"])
-        except (ValueError, KeyError, TypeError):
-            raise CaesarRNNError(
-                f"{path}: line {lineno} is not a gen-data pair (ciphertext, plaintext, shift)"
-            ) from None
+    if path.is_dir():
+        raise CaesarRNNError(f"cannot read {path}: Is a directory")
+    for _, rec in jsonl_rows(path):
+        plain, cipher = rec["plaintext"], rec["ciphertext"]
         n = len(letters_of(plain))
         if n == 0:
             continue
         bucket = edges[max(0, bisect.bisect_right(edges, n) - 1)]
-        out.append(Message(style_of(plain), bucket, plain, cipher, int(rec.get("shift", -1))))
+        out.append(Message(style_of(plain), bucket, plain, cipher, rec.get("shift", -1)))
     if not out:
         raise CaesarRNNError(f"{path} holds no pairs with letters")
     order = {s: i for i, s in enumerate(STYLES)}
@@ -275,6 +282,8 @@ def make_solvers(
     """Solvers by label, in the order given; each is run once first so that loading and table
     building stay out of the timings. The model solvers share one backend and its forward
     passes (SharedForward)."""
+    if not names:
+        raise CaesarRNNError(f"no solvers given: choose from {', '.join(SOLVERS)}")
     out: dict[str, Solver] = {}
     shared = None
     if model_dir is not None and any(n in ("key", "argmax", "hybrid") for n in names):

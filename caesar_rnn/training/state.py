@@ -29,7 +29,15 @@ from torch import nn
 
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.files import atomic_write_bytes, atomic_write_text
+from caesar_rnn.files import atomic_write_bytes, atomic_write_text, sweep_stale
+from caesar_rnn.schema import (
+    POSITION,
+    Field,
+    check_format,
+    check_model,
+    check_object,
+    read_json,
+)
 
 FORMAT = "caesar-rnn-train-state"
 FORMAT_VERSION = 1
@@ -265,8 +273,34 @@ class Checkpointer:
         (self.dir / STATE).unlink(missing_ok=True)
         for p in self.dir.glob("state-*.safetensors"):
             p.unlink(missing_ok=True)
+        sweep_stale(self.dir)  # a temporary left by a killed run would keep the folder
         with contextlib.suppress(OSError):
             self.dir.rmdir()
+
+
+#: state.json, field by field (a hand edit is caught here, before anything is built from it).
+STATE_FIELDS = {
+    "format": Field("str"),
+    "format_version": Field("int"),
+    "tensors": Field("str", 1, 255),
+    "tensors_sha256": Field("str", 64, 64),
+    "model": Field("object"),
+    "training": Field("scalars"),
+    "position": Field("object"),
+}
+
+
+def _read_state(d: Path) -> dict[str, Any]:
+    try:
+        doc = read_json(d / STATE, "checkpoint")
+    except FileNotFoundError:
+        raise CaesarRNNError(f"{d / STATE} is not a valid checkpoint: missing") from None
+    where = str(d / STATE)
+    check_format(doc, where, FORMAT, FORMAT_VERSION, "caesar-rnn training checkpoint")
+    check_object(doc, STATE_FIELDS, where, extra=True)
+    check_model(doc["model"], where)
+    check_object(doc["position"], POSITION, f"{where} position", extra=True)
+    return doc
 
 
 def load(path: str | Path) -> Checkpoint:
@@ -274,17 +308,7 @@ def load(path: str | Path) -> Checkpoint:
     from safetensors.numpy import load as load_tensors
 
     d = find(path)
-    try:
-        doc = json.loads((d / STATE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CaesarRNNError(f"{d / STATE} is not a valid checkpoint: {exc}") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise CaesarRNNError(f"{d / STATE} is not a caesar-rnn training checkpoint")
-    if doc.get("format_version") != FORMAT_VERSION:
-        raise CaesarRNNError(
-            f"{d / STATE} has format version {doc.get('format_version')}; "
-            f"this caesar-rnn reads version {FORMAT_VERSION}"
-        )
+    doc = _read_state(d)
     name = doc.get("tensors")
     if not isinstance(name, str) or "/" in name or not name.endswith(".safetensors"):
         raise CaesarRNNError(f"{d / STATE} names no tensor file")

@@ -72,7 +72,8 @@ def _train_cli(
 @pytest.mark.parametrize(
     ("data_args", "train_args", "boundaries", "canonical"),
     [
-        ([], [], False, True),  # random keys: canonical on; letters: no boundaries
+        ([], [], True, True),  # the default mix: random keys, natural style among them
+        (["--style", "letters"], [], False, True),  # random keys: canonical on; no boundaries
         (["--shift", "3"], [], False, False),  # one key: canonical would throw it away
         (["--style", "natural"], [], True, True),
         (["--style", "natural"], ["--no-boundaries", "--no-canonical"], False, False),
