@@ -26,8 +26,9 @@ from caesar_rnn.errors import CaesarRNNError
 if TYPE_CHECKING:
     from caesar_rnn.classical.crackers import Candidate
     from caesar_rnn.config import ModelConfig, TrainConfig
+    from caesar_rnn.decoding.backends import Backend
     from caesar_rnn.decoding.bulk import WholeResult
-    from caesar_rnn.decoding.decode import Backend, Decryption
+    from caesar_rnn.decoding.decode import Decryption
 
 #: Several messages (a str is one message).
 Messages = list[str] | tuple[str, ...]
@@ -154,7 +155,7 @@ def _resolve(model: str | Path | None, device: str) -> tuple[Path, str]:
 def _load(path: str, device: str, stamp: int) -> Model:
     """Loaded once per folder, device and config.json version (``stamp``): a retrained model in
     the same folder is read again."""
-    from caesar_rnn.decoding.decode import load_backend
+    from caesar_rnn.decoding.backends import load_backend
 
     return Model(Path(path), device, load_backend(path, device))
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from caesar_rnn.cipher import is_letter
 from caesar_rnn.data.corpus import TextCorpus
+from caesar_rnn.decoding.backends import Backend, load_backend
 from caesar_rnn.decoding.calibration import (
     CALIBRATION,
     EDGES,
@@ -41,7 +42,7 @@ from caesar_rnn.decoding.calibration import (
     fit_platt,
     length_bin,
 )
-from caesar_rnn.decoding.decode import Backend, key_evidence, load_backend
+from caesar_rnn.decoding.scores import key_evidence
 from caesar_rnn.evaluation.evaluate import Message, sample_messages
 from caesar_rnn.store import shipped_model_dir
 

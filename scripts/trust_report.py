@@ -27,12 +27,13 @@ from calibrate import measure  # noqa: E402
 
 from caesar_rnn.cipher import encrypt  # noqa: E402
 from caesar_rnn.data.corpus import TextCorpus  # noqa: E402
+from caesar_rnn.decoding.backends import load_backend  # noqa: E402
 from caesar_rnn.decoding.calibration import (  # noqa: E402
     expected_calibration_error,
     load_calibration,
     reliability,
 )
-from caesar_rnn.decoding.decode import judge, load_backend  # noqa: E402
+from caesar_rnn.decoding.decode import judge  # noqa: E402
 from caesar_rnn.evaluation.evaluate import Message, sample_messages  # noqa: E402
 from caesar_rnn.store import shipped_model_dir  # noqa: E402
 

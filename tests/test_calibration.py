@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from caesar_rnn.cipher import encrypt
+from caesar_rnn.decoding.backends import load_backend
 from caesar_rnn.decoding.calibration import (
     CALIBRATION,
     EDGES,
@@ -23,7 +24,7 @@ from caesar_rnn.decoding.calibration import (
     load_calibration,
     reliability,
 )
-from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.decoding.decode import decrypt_messages
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.store import shipped_model_dir
 

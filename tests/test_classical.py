@@ -125,7 +125,9 @@ def test_crack_is_case_and_punctuation_blind() -> None:
 
 
 def test_model_scores_match_decrypt(tiny_model: str) -> None:
-    from caesar_rnn.decoding.decode import decrypt_messages, load_backend, shift_scores
+    from caesar_rnn.decoding.backends import load_backend
+    from caesar_rnn.decoding.decode import decrypt_messages
+    from caesar_rnn.decoding.scores import shift_scores
 
     backend = load_backend(tiny_model)
     msgs = ["khoor zruog", "Wkh zhdwkhu", "", "12"]

@@ -16,7 +16,7 @@ PROSE = (
 
 
 def test_model_solvers_share_forward_passes(tiny_model: str) -> None:
-    from caesar_rnn.decoding.decode import load_backend
+    from caesar_rnn.decoding.backends import load_backend
     from caesar_rnn.evaluation import evaluate as ev
 
     inner = load_backend(tiny_model)

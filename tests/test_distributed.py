@@ -130,7 +130,8 @@ def test_torchrun_one_process_trains_like_a_plain_run(pairs: Path, tmp_path: Pat
 
 
 def test_torchrun_two_cpu_processes(pairs: Path, tmp_path: Path) -> None:
-    from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+    from caesar_rnn.decoding.backends import load_backend
+    from caesar_rnn.decoding.decode import decrypt_messages
     from caesar_rnn.store import load_meta
 
     out = tmp_path / "model"
@@ -239,7 +240,8 @@ def test_bf16_autocast_trains_on_cuda(tmp_path: Path) -> None:
 
     from caesar_rnn.config import ModelConfig
     from caesar_rnn.data.generate import generate, write_jsonl
-    from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+    from caesar_rnn.decoding.backends import load_backend
+    from caesar_rnn.decoding.decode import decrypt_messages
     from caesar_rnn.store import load_meta
     from caesar_rnn.training.trainer import TrainConfig, train
 

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.decoding.backends import load_backend
+from caesar_rnn.decoding.decode import decrypt_messages
 from caesar_rnn.store import load_meta
 
 

@@ -18,7 +18,8 @@ from caesar_rnn.cipher import decrypt, encrypt
 from caesar_rnn.cli.app import app
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.decoding import bulk
-from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.decoding.backends import load_backend
+from caesar_rnn.decoding.decode import decrypt_messages
 from caesar_rnn.nn.model import CaesarRNN
 from caesar_rnn.nn.numpy_rnn import NumpyRNN
 from caesar_rnn.store import shipped_model_dir
@@ -305,7 +306,7 @@ def test_argmax_decode_adds_the_second_reading_letter_by_letter(views: bool, wan
 
 
 def test_key_scores_add_the_second_reading() -> None:
-    from caesar_rnn.decoding.decode import _encode, key_scores, log_softmax, shift_scores
+    from caesar_rnn.decoding.scores import _encode, key_scores, log_softmax, shift_scores
 
     backend = load_backend(shipped_model_dir())
     msg = encrypt("Pity, especially.", 11)
@@ -339,7 +340,7 @@ def test_cli_key_prefix(tmp_path: Path) -> None:
 def test_torch_backend_decodes_like_numpy(mode: str) -> None:
     """The torch backend (what a GPU runs) through both decodes and their second readings, here
     on the CPU: the same plaintexts and keys as the NumPy backend."""
-    from caesar_rnn.decoding.decode import TorchBackend
+    from caesar_rnn.decoding.backends import TorchBackend
 
     msgs = [encrypt(p, s) for s, p in enumerate(["Pity, especially.", "it was the best", "abc"])]
     msgs += [encrypt("the quick brown fox jumps over the lazy dog " * 4, 9)]  # several windows

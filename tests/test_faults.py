@@ -78,8 +78,8 @@ def test_write_all_loops_over_short_writes_and_refuses_a_stuck_stream() -> None:
 
 
 def test_whole_into_a_short_writing_stream_is_an_error(tiny_model: str) -> None:
+    from caesar_rnn.decoding.backends import load_backend
     from caesar_rnn.decoding.bulk import decrypt_whole
-    from caesar_rnn.decoding.decode import load_backend
 
     src = io.BytesIO(encrypt(PLAIN * 200, 3).encode())
     with pytest.raises(CaesarRNNError, match="takes no more bytes"):
@@ -288,8 +288,8 @@ def test_closed_stdin_is_one_clear_line(tiny_model: str) -> None:
 
 
 def test_good_lines_before_a_bad_one_are_all_printed(tiny_model: str) -> None:
+    from caesar_rnn.decoding.backends import load_backend
     from caesar_rnn.decoding.bulk import decrypt_parallel
-    from caesar_rnn.decoding.decode import load_backend
 
     def lines() -> Any:
         for _ in range(1, 50_000):

@@ -6,7 +6,8 @@ import pytest
 
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.data.generate import generate, write_jsonl
-from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.decoding.backends import load_backend
+from caesar_rnn.decoding.decode import decrypt_messages
 from caesar_rnn.training.trainer import TrainConfig, train
 
 

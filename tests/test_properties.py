@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from caesar_rnn.cipher import decrypt, encrypt, is_letter
 from caesar_rnn.cli.app import app
-from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.decoding.backends import load_backend
+from caesar_rnn.decoding.decode import decrypt_messages
 
 runner = CliRunner()
 FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,7 +5,8 @@ from typer.testing import CliRunner
 
 from caesar_rnn.cipher import encrypt
 from caesar_rnn.cli.app import app
-from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.decoding.backends import load_backend
+from caesar_rnn.decoding.decode import decrypt_messages
 from caesar_rnn.store import shipped_model_dir
 
 SENTENCES = [

@@ -11,7 +11,8 @@ import torch.nn.functional as F
 
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.data.generate import generate, write_jsonl
-from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.decoding.backends import load_backend
+from caesar_rnn.decoding.decode import decrypt_messages
 from caesar_rnn.nn.model import CaesarRNN
 from caesar_rnn.nn.tbptt import tbptt_backward
 from caesar_rnn.theory import (

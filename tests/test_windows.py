@@ -2,7 +2,7 @@
 
 import pytest
 
-from caesar_rnn.decoding.decode import WINDOW, _windows
+from caesar_rnn.decoding.scores import WINDOW, _windows
 
 
 @pytest.mark.parametrize("n", [1, WINDOW, WINDOW + 1, 2 * WINDOW + 10, 1000])

@@ -185,7 +185,9 @@ def test_packaged_table_is_small_and_ships() -> None:
 
 
 def test_hybrid_decode(tiny_model: str) -> None:
-    from caesar_rnn.decoding.decode import decrypt_messages, load_backend, shift_scores, with_words
+    from caesar_rnn.decoding.backends import load_backend
+    from caesar_rnn.decoding.decode import decrypt_messages
+    from caesar_rnn.decoding.scores import shift_scores, with_words
 
     backend = load_backend(tiny_model)
     ciphers = [encrypt(s, 6) for s in PROSE]

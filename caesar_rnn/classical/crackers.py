@@ -168,7 +168,7 @@ def crack(
     if method == "chi2":
         raw = chi2_scores(messages)
     elif method == "model":
-        from caesar_rnn.decoding.decode import shift_scores
+        from caesar_rnn.decoding.scores import shift_scores
 
         raw = shift_scores(list(messages), backend)
     else:

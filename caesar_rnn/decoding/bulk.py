@@ -24,20 +24,18 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from caesar_rnn.cipher import ALPHABET, N_LETTERS
+from caesar_rnn.decoding.backends import Backend, load_backend
 from caesar_rnn.decoding.calibration import Calibration
 from caesar_rnn.decoding.decode import (
-    DECISIVE,
     DEFAULT_MODE,
     MODES,
     TOP,
-    WINDOW,
-    Backend,
     Decryption,
     decrypt_messages,
     decrypt_stream,
     line_blocks,
-    load_backend,
 )
+from caesar_rnn.decoding.scores import DECISIVE, WINDOW
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.files import StopAtError, interruptible, write_all
 

@@ -169,7 +169,7 @@ CHARGED = [0.0]
 def _backend(model_dir: str | Path, device: str, backend: Any) -> Any:
     if backend is not None:
         return backend
-    from caesar_rnn.decoding.decode import load_backend
+    from caesar_rnn.decoding.backends import load_backend
 
     return load_backend(model_dir, device)
 
@@ -179,7 +179,7 @@ def hybrid_solver(
 ) -> Solver:
     """Not the neural model alone: the model's key scores plus ``weight`` times the words
     cracker's, each normalised over the 26 shifts (``decrypt --decode hybrid``)."""
-    from caesar_rnn.decoding.decode import HYBRID_WEIGHT, shift_scores, with_words
+    from caesar_rnn.decoding.scores import HYBRID_WEIGHT, shift_scores, with_words
 
     model = _backend(model_dir, device, backend)
     w = HYBRID_WEIGHT if weight is None else weight
@@ -287,7 +287,7 @@ def make_solvers(
     out: dict[str, Solver] = {}
     shared = None
     if model_dir is not None and any(n in ("key", "argmax", "hybrid") for n in names):
-        from caesar_rnn.decoding.decode import load_backend
+        from caesar_rnn.decoding.backends import load_backend
 
         shared = SharedForward(load_backend(model_dir, device))
     for name in names:

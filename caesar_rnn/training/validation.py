@@ -11,7 +11,7 @@ import torch
 
 from caesar_rnn.cipher import N_LETTERS
 from caesar_rnn.data.dataset import IGNORE, Pairs, TokenData
-from caesar_rnn.decoding.decode import key_scores, log_softmax
+from caesar_rnn.decoding.scores import key_scores, log_softmax
 
 #: Validation buckets: a message of n letters falls in the last bucket <= n.
 VAL_BUCKETS = (1, 4, 6, 8, 10, 12, 16, 24, 32, 64, 128, 256)

@@ -19,14 +19,9 @@ import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS
 from caesar_rnn.data.corpus import TextCorpus
-from caesar_rnn.decoding.decode import (
-    Backend,
-    _encode,
-    decrypt_messages,
-    load_backend,
-    log_softmax,
-    shift_scores,
-)
+from caesar_rnn.decoding.backends import Backend, load_backend
+from caesar_rnn.decoding.decode import decrypt_messages
+from caesar_rnn.decoding.scores import _encode, log_softmax, shift_scores
 from caesar_rnn.evaluation.evaluate import Message, sample_messages
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from caesar_rnn.decoding.decode import load_backend, shift_scores
+from caesar_rnn.decoding.backends import load_backend
+from caesar_rnn.decoding.scores import shift_scores
 
 CHECKS = ("helloworld", "The cat sat on the mat")
 CIPHERS = ("khoorzruog", "Wkh fdw vdw rq wkh pdw")

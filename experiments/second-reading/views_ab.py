@@ -1,4 +1,4 @@
-"""Both decodes with and without their second reading (``caesar_rnn.decoding.decode.VIEW_MIN_LETTERS``),
+"""Both decodes with and without their second reading (``caesar_rnn.decoding.scores.VIEW_MIN_LETTERS``),
 on the same messages: misses by length, and the key decode's speed, both measured in this run.
 
     python experiments/second-reading/views_ab.py --corpus NOVEL.txt... /usr/share/common-licenses/GPL-3 \
@@ -15,7 +15,8 @@ import argparse
 import time
 
 from caesar_rnn.data.corpus import TextCorpus
-from caesar_rnn.decoding.decode import decrypt_messages, load_backend
+from caesar_rnn.decoding.backends import load_backend
+from caesar_rnn.decoding.decode import decrypt_messages
 from caesar_rnn.evaluation.evaluate import sample_messages
 
 

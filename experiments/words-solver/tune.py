@@ -87,8 +87,9 @@ def run(msgs: list[Message], lex: Lexicon, p: Params, name: str) -> dict[tuple[s
 
 
 def hybrid(msgs: list[Message]) -> None:
-    """The shipped model's key scores plus weight x the words scores (decode.with_words)."""
-    from caesar_rnn.decoding.decode import load_backend, shift_scores, with_words
+    """The shipped model's key scores plus weight x the words scores (scores.with_words)."""
+    from caesar_rnn.decoding.backends import load_backend
+    from caesar_rnn.decoding.scores import shift_scores, with_words
     from caesar_rnn.store import shipped_model_dir
 
     cs = [m.ciphertext for m in msgs]
