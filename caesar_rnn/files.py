@@ -9,8 +9,10 @@ in C) checks that the file is UTF-8 text before any line is decrypted, so a bad 
 but the line being checked. A pipe (``-``, a FIFO) cannot be read twice, so there each line is
 checked as it streams in; lines before a bad one have already gone out when the error comes.
 
-Writing: Atomic file writes: write to a temporary name in the same folder, fsync, then rename into place,
-so a kill at any moment leaves the old file or the new one, never a partial one.
+Writing: atomic file writes: write to a temporary name in the same folder, fsync, then rename
+into place, so a kill at any moment leaves the old file or the new one, never a partial one;
+temporaries a killed writer left behind are swept. Locks: ``exclusive_lock``, one writer at a
+time. Ctrl-C and SIGTERM: ``caesar_rnn.signals``.
 """
 
 from __future__ import annotations
@@ -18,16 +20,15 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import stat
 import sys
 import tempfile
-import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.signals import note_written, signals_held
 
 CHUNK = 1 << 20
 
@@ -302,79 +303,17 @@ def atomic_write_text(path: str | Path, text: str) -> None:
         f.write(text)
 
 
-# --- signals -------------------------------------------------------------------------------------
-
-#: For each ``interruptible()`` block running, the paths replaced in it so far: an interruption
-#: then knows which of its outputs were already written.
-_committed: list[list[Path]] = []
-
-
 def _commit(tmp: str, path: Path) -> None:
-    """Rename ``tmp`` onto ``path`` and note it, with SIGINT/SIGTERM held back between the two,
-    so that an interruption can never land after the rename but before the note."""
-    sigs = {signal.SIGINT, signal.SIGTERM}
-    main = threading.current_thread() is threading.main_thread()
-    if main:
-        signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
-    try:
+    """Rename ``tmp`` onto ``path`` and note it (``signals.note_written``), with SIGINT/SIGTERM
+    held back between the two, so that an interruption can never land after the rename but
+    before the note."""
+    with signals_held():
         os.replace(tmp, path)
-        for written in _committed:
-            written.append(path)
-    finally:
-        if main:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, sigs)
+        note_written(path)
     fsync_dir(path.parent if str(path.parent) else ".")
 
 
-class Interrupted(KeyboardInterrupt):
-    """Ctrl-C or SIGTERM arrived inside ``interruptible()``; a KeyboardInterrupt, so that
-    ``atomic_writer`` removes its temporary file on the way out and every ``except
-    KeyboardInterrupt`` handles it. ``written``: the files already replaced in the block."""
-
-    def __init__(self, signum: int, written: list[Path] | None = None) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-        self.written = list(written or [])
-
-    def outcome(self, path: str | Path) -> str:
-        """What happened to ``path``: one line for the user."""
-        if Path(path) in self.written:
-            return f"{self}: stopped after {path} was written in full"
-        return f"{self}: stopped; {path} left as it was"
-
-
-@contextlib.contextmanager
-def trap_signals(raise_now: bool = False) -> Iterator[list[int]]:
-    """The one handler for Ctrl-C and SIGTERM. Inside, both are recorded in the yielded list (so a
-    loop can finish its step and save: SIGTERM would otherwise end the process on the spot), and
-    with ``raise_now`` they also raise ``Interrupted``. The old handlers come back on exit.
-    Handlers can only be set from the main thread; elsewhere this records nothing."""
-    received: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield received
-        return
-    old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    written: list[Path] = []
-
-    def handler(signum: int, frame: Any) -> None:
-        received.append(signum)
-        if raise_now:
-            raise Interrupted(signum, written)
-
-    _committed.append(written)
-    for s in old:
-        signal.signal(s, handler)
-    try:
-        yield received
-    finally:
-        for s, h in old.items():
-            signal.signal(s, h)
-        _committed.pop()
-
-
-def interruptible() -> contextlib.AbstractContextManager[list[int]]:
-    """Inside, SIGINT and SIGTERM raise ``Interrupted`` (see ``trap_signals``)."""
-    return trap_signals(raise_now=True)
+# --- locks ---------------------------------------------------------------------------------------
 
 
 @contextlib.contextmanager

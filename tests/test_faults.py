@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from caesar_rnn import files, store
+from caesar_rnn import files, signals, store
 from caesar_rnn.cipher import encrypt
 from caesar_rnn.cli.app import app
 from caesar_rnn.config import ModelConfig
@@ -216,7 +216,7 @@ def test_temporary_names_are_recognisable(tmp_path: Path, monkeypatch: pytest.Mo
 def test_signal_just_after_the_rename_knows_the_file_was_written(tmp_path: Path) -> None:
     out = tmp_path / "pairs.jsonl"
     out.write_text("old\n")
-    with pytest.raises(files.Interrupted) as info, files.interruptible():
+    with pytest.raises(signals.Interrupted) as info, signals.interruptible():
         files.atomic_write_text(out, "new\n")
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(1)
@@ -228,8 +228,8 @@ def test_signal_mid_write_leaves_the_file_as_it_was(tmp_path: Path) -> None:
     out = tmp_path / "pairs.jsonl"
     out.write_text("old\n")
     with (
-        pytest.raises(files.Interrupted) as info,
-        files.interruptible(),
+        pytest.raises(signals.Interrupted) as info,
+        signals.interruptible(),
         files.atomic_writer(out) as f,
     ):
         f.write("new\n")

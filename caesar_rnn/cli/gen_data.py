@@ -67,7 +67,7 @@ def gen_data(
     and half natural style, some starting inside a word, each with a random key. Any of those
     options switches to one kind of pair (default letters style, 4-32 letters)."""
     from caesar_rnn.extras import TEXT_SOURCES, require
-    from caesar_rnn.files import Interrupted, interruptible
+    from caesar_rnn.signals import Interrupted, interruptible
 
     with handled(), library_notes(quiet):
         if recipe is not None or not corpus:

@@ -37,7 +37,8 @@ from caesar_rnn.decoding.decode import (
 )
 from caesar_rnn.decoding.scores import DECISIVE, WINDOW
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.files import StopAtError, interruptible, write_all
+from caesar_rnn.files import StopAtError, write_all
+from caesar_rnn.signals import interruptible
 
 #: Lines per block: enough that each length in a block (4-64 letters) fills a batch of ~100+;
 #: an input longer than one block goes to the worker processes.

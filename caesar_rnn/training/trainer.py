@@ -32,9 +32,10 @@ from caesar_rnn.config import DEFAULT_DATA, RECIPE_KEY, ModelConfig, TrainConfig
 from caesar_rnn.data.dataset import IGNORE, Pairs, TokenData, has_boundaries, read_pairs
 from caesar_rnn.devices import resolve_device
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.files import exclusive_lock, trap_signals
+from caesar_rnn.files import exclusive_lock
 from caesar_rnn.nn.model import CaesarRNN
 from caesar_rnn.nn.tbptt import tbptt_backward
+from caesar_rnn.signals import trap_signals
 from caesar_rnn.store import ModelMeta, save_model
 from caesar_rnn.training.distributed import DistContext, session, steps_per_rank
 from caesar_rnn.training.options import check_options
