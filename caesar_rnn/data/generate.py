@@ -79,24 +79,19 @@ def make_plaintext(
     """One plaintext; from the default source, drawn again until ``is_clean`` (a cut word can
     make a blocked one: "assistant" -> "ass")."""
     while True:
-        text = _plaintext(rng, n, style, max_len, corpus, mid_word)
+        if corpus is None:
+            words = draw_words(default_chain().walk, rng, n, mid_word)
+            text = dress(words, rng) if style == "natural" else "".join(words)
+        else:
+            text = " ".join(draw_words(corpus.passage, rng, n, mid_word))
+        text = _fit(text, n, style, max_len)
         if corpus is not None or is_clean(text):
             return text
 
 
-def _plaintext(
-    rng: random.Random,
-    n: int,
-    style: str,
-    max_len: int,
-    corpus: TextCorpus | None,
-    mid_word: float = 0.0,
-) -> str:
-    if corpus is None:
-        words = draw_words(default_chain().walk, rng, n, mid_word)
-        text = dress(words, rng) if style == "natural" else "".join(words)
-    else:
-        text = " ".join(draw_words(corpus.passage, rng, n, mid_word))
+def _fit(text: str, n: int, style: str, max_len: int) -> str:
+    """The drawn ``text`` as the style wants it: ``n`` bare letters, or (natural) whole words,
+    trimmed when they overshoot ``max_len`` letters."""
     if style == "letters":
         return letters_of(text)[:n]
     # Natural: whole words, unless that overshoots max_len letters.
