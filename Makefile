@@ -36,7 +36,7 @@ test-min:
 	! $(MIN_VENV)/bin/python -c "import torch" 2>/dev/null
 	cd tests && ../$(MIN_VENV)/bin/pytest -q -p no:cacheprovider -m base test_base_install.py test_extras.py
 	$(MIN_VENV)/bin/pip install -q -c constraints/minimum.txt matplotlib
-	cd tests && ../$(MIN_VENV)/bin/pytest -q -p no:cacheprovider test_report.py
+	cd tests && ../$(MIN_VENV)/bin/pytest -q -p no:cacheprovider evaluation/test_report.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check caesar_rnn tests scripts experiments

@@ -3,7 +3,7 @@
     python scripts/build_ngrams.py            # -> caesar_rnn/classical/ngrams.safetensors
 
 Needs the training extra (symspellpy, wordfreq: the default English source). Rerun it when the
-source, the back-off or the order changes; tests/test_classical.py checks the shipped file against
+source, the back-off or the order changes; tests/classical/test_ngrams.py checks the shipped file against
 a fresh count.
 """
 

@@ -1,7 +1,7 @@
 """The model's forward pass in NumPy, for decryption without importing torch.
 
 It reads the same weights (torch's names and gate order) and agrees with ``model.CaesarRNN`` to
-float32 rounding (tests/test_model.py). A GRU or LSTM step is a few matrix products, and NumPy
+float32 rounding (tests/nn/test_model.py). A GRU or LSTM step is a few matrix products, and NumPy
 starts in a fraction of the second that ``import torch`` takes.
 
 Arrays are time-major inside (T, B, ...), so each step reads and writes contiguous (B, H) rows.

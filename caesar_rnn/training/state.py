@@ -10,7 +10,7 @@ previous complete checkpoint or the new one.
 The data order is reproduced, not stored: the JSON keeps the data RNG's state at the start of
 the current epoch and how many of that epoch's batches are done; resuming redraws the epoch's
 plan from that state and skips the batches already trained on. With the RNG states restored too,
-a resumed CPU run ends with bit-identical weights to an uninterrupted one (tests/test_resume.py).
+a resumed CPU run ends with bit-identical weights to an uninterrupted one (tests/training/test_state.py).
 """
 
 from __future__ import annotations

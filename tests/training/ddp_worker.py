@@ -1,4 +1,4 @@
-"""A training run for tests/test_distributed.py to launch under torchrun (not a test itself).
+"""A training run for tests/training/test_distributed.py to launch under torchrun (not a test itself).
 
     ddp_worker.py DATA OUT STOP_AT    trains a fixed small config; at step STOP_AT (0: never) rank 1
                                       alone sends itself SIGTERM, as a scheduler might

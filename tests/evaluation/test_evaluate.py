@@ -77,7 +77,7 @@ def test_accuracy_report_script(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     import importlib.util
 
-    script = Path(__file__).parent.parent / "scripts" / "accuracy_report.py"
+    script = Path(__file__).parents[2] / "scripts" / "accuracy_report.py"
     spec = importlib.util.spec_from_file_location("accuracy_report", script)
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)

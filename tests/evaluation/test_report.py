@@ -45,7 +45,7 @@ def test_plot_accuracy_script_redraws_from_saved_rows(tmp_path: Path) -> None:
     import importlib.util
     import json
 
-    script = Path(__file__).parent.parent / "scripts" / "plot_accuracy.py"
+    script = Path(__file__).parents[2] / "scripts" / "plot_accuracy.py"
     spec = importlib.util.spec_from_file_location("plot_accuracy", script)
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)

@@ -163,7 +163,7 @@ def test_recipe_pairs_are_the_same_made_in_parallel_or_not(tmp_path: Path) -> No
     from caesar_rnn.config import DataConfig, load_recipe
     from caesar_rnn.data.mix import make_pairs, make_shard
 
-    mix = load_recipe(Path(__file__).parent.parent / "recipes" / "default.toml").data.mix
+    mix = load_recipe(Path(__file__).parents[2] / "recipes" / "default.toml").data.mix
     cfg = DataConfig(str(tmp_path / "par.jsonl"), 250, 0, mix, shard=100)
     assert make_pairs(cfg, workers=2) == 250
     parts = [tmp_path / f"s{s}.jsonl" for s in range(3)]
@@ -250,7 +250,7 @@ def test_shipped_blocklist_is_derived_from_its_sources() -> None:
     import importlib.util
     from importlib import resources
 
-    path = Path(__file__).parent.parent / "scripts" / "build_blocklist.py"
+    path = Path(__file__).parents[2] / "scripts" / "build_blocklist.py"
     spec = importlib.util.spec_from_file_location("build_blocklist", path)
     assert spec is not None and spec.loader is not None
     build = importlib.util.module_from_spec(spec)
