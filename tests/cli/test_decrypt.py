@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from caesar_rnn.cipher import encrypt
 from caesar_rnn.cli import common
 from caesar_rnn.cli.app import app
+from caesar_rnn.store import shipped_model_dir
 
 
 def test_decrypt_file_keeps_lines(runner: CliRunner, tmp_path: Path, tiny_model: str) -> None:
@@ -124,3 +126,20 @@ def test_decrypt_whole_from_stdin(runner: CliRunner, tiny_model: str) -> None:
     assert "key 3" in r.stderr
     r = runner.invoke(app, ["decrypt", "--whole", "-k", "3"], input="khoor\n")
     assert r.exit_code == 2
+
+
+def test_cli_key_prefix(runner: CliRunner, tmp_path: Path) -> None:
+    plain = [
+        "The weather was cold and the roads were quiet that morning.",
+        "Please send the report to the committee before Friday.",
+    ]
+    path = tmp_path / "in.txt"
+    path.write_text("\n".join(encrypt(p, 9) for p in plain) + "\n")
+    r = runner.invoke(
+        app, ["decrypt", "-f", str(path), "--key-prefix", "16", "--model", str(shipped_model_dir())]
+    )
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.splitlines() == plain
+    assert r.stderr.startswith("using model")
+    bad = runner.invoke(app, ["decrypt", "khoor", "--key-prefix", "-3"])
+    assert bad.exit_code == 2 and bad.stdout == ""
