@@ -56,3 +56,14 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
         ),
     )
     return str(out)
+
+
+@pytest.fixture
+def no_cuda(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine with an NVIDIA driver but no usable CUDA (whatever this one has)."""
+    import torch
+
+    from caesar_rnn import devices
+
+    monkeypatch.setattr(devices, "_driver_present", lambda: True)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)

@@ -51,3 +51,33 @@ class _TwoReadings:
 def test_argmax_decode_adds_the_second_reading_letter_by_letter(views: bool, want: str) -> None:
     [d] = decrypt_messages(["qrstuvwxyz"], _TwoReadings(), "argmax", views=views)  # type: ignore[arg-type]
     assert d.plaintext == want  # the second reading's letters are the message's letters 1..9
+
+
+def test_decrypt_stream_bounds_buffered_characters() -> None:
+    from caesar_rnn.decoding.decode import decrypt_stream
+
+    class Counting:
+        class config:  # noqa: N801 - mimics the ModelConfig fields decode reads
+            boundaries = False
+            canonical = False
+
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def logits(self, tokens, lengths=None):  # type: ignore[no-untyped-def]
+            import numpy as np
+
+            self.calls += 1
+            return np.zeros((*tokens.shape, 26), np.float32)
+
+    seen: list[int] = []
+    backend = Counting()
+
+    def lines():  # type: ignore[no-untyped-def]
+        for i in range(10):
+            seen.append(i)
+            yield "a" * 1000
+
+    out = decrypt_stream(lines(), backend, max_chars=3000)  # type: ignore[arg-type]
+    next(out)
+    assert seen == [0, 1, 2]  # the first batch went out after 3000 characters, not 4096 lines
