@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from caesar_rnn import files, signals, store
+from caesar_rnn import files, store
 from caesar_rnn.cipher import encrypt
 from caesar_rnn.cli.app import app
 from caesar_rnn.config import ModelConfig
@@ -208,36 +208,6 @@ def test_temporary_names_are_recognisable(tmp_path: Path, monkeypatch: pytest.Mo
         files.atomic_write_text(tmp_path / "a.txt", "x")
     assert seen[0].startswith(f"{files.TMP_PREFIX}{os.getpid()}-a.txt.")
     assert os.listdir(tmp_path) == []  # and removed on the way out
-
-
-# --- signals around the rename ----------------------------------------------------------------
-
-
-def test_signal_just_after_the_rename_knows_the_file_was_written(tmp_path: Path) -> None:
-    out = tmp_path / "pairs.jsonl"
-    out.write_text("old\n")
-    with pytest.raises(signals.Interrupted) as info, signals.interruptible():
-        files.atomic_write_text(out, "new\n")
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(1)
-    assert out.read_text() == "new\n"
-    assert info.value.outcome(out) == f"SIGINT: stopped after {out} was written in full"
-
-
-def test_signal_mid_write_leaves_the_file_as_it_was(tmp_path: Path) -> None:
-    out = tmp_path / "pairs.jsonl"
-    out.write_text("old\n")
-    with (
-        pytest.raises(signals.Interrupted) as info,
-        signals.interruptible(),
-        files.atomic_writer(out) as f,
-    ):
-        f.write("new\n")
-        os.kill(os.getpid(), signal.SIGTERM)
-        time.sleep(1)
-    assert out.read_text() == "old\n"
-    assert info.value.outcome(out) == f"SIGTERM: stopped; {out} left as it was"
-    assert os.listdir(tmp_path) == ["pairs.jsonl"]
 
 
 # --- input: line ends, bounded memory, closed stdin, errors after the good lines -------------
