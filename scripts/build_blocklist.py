@@ -7,7 +7,7 @@ file the package ships.
 The list is glin-profanity's English dictionary (maintained; single words and phrases of letters),
 plus the inflected forms ("dildos", "fucked") that better-profanity's list holds of those words.
 The chain filters against the shipped file, so generated data stays the same for a seed until this
-script is rerun; tests/data/test_generate.py checks the file against a fresh derivation.
+script is rerun; tests/data/test_corpus.py checks the file against a fresh derivation.
 """
 
 from __future__ import annotations
