@@ -21,19 +21,11 @@ from typer.testing import CliRunner
 from caesar_rnn.cli.app import app
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.data.dataset import TokenData, read_pairs
-from caesar_rnn.data.generate import generate, write_jsonl
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.training import state as resume
 from caesar_rnn.training.trainer import TrainConfig, resume_training, split_indices, train
 
 STEPS = 30
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("resume") / "pairs.jsonl"
-    write_jsonl(generate(240, 4, 9, seed=4), path)
-    return path
 
 
 def _model_cfg() -> ModelConfig:

@@ -31,13 +31,6 @@ from caesar_rnn.training.trainer import Trainer, resume_training, train
 STEPS = 12
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("faults") / "pairs.jsonl"
-    write_jsonl(generate(240, 4, 9, seed=4), path)
-    return path
-
-
 def _model() -> ModelConfig:
     return ModelConfig("gru", 8, 1, True)
 
