@@ -12,10 +12,11 @@ from caesar_rnn.store import shipped_model_dir
 
 # Runs CLI commands in a fresh interpreter and reports which heavy modules they imported.
 _PROBE = """
-import json, sys
+import io, json, sys
 from caesar_rnn.cli.app import app
 codes = []
-for args in json.loads(sys.argv[1]):
+for args, stdin in json.loads(sys.argv[1]):
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode()))
     try:
         app(args=args, prog_name="caesar-rnn")
     except SystemExit as exc:
@@ -25,14 +26,22 @@ print(json.dumps({"codes": codes, "heavy": heavy}), file=sys.stderr)
 """
 
 
-def _probe(commands: list[list[str]], cwd: Path) -> dict[str, list]:
-    r = subprocess.run(
+def _run_probe(
+    commands: list[tuple[list[str], str]], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run (args, stdin) commands through ``_PROBE``; its last stderr line is the report."""
+    return subprocess.run(
         [sys.executable, "-c", _PROBE, json.dumps(commands)],
         capture_output=True,
         text=True,
         cwd=cwd,
         timeout=300,
+        env=env,
     )
+
+
+def _probe(commands: list[list[str]], cwd: Path) -> dict[str, list]:
+    r = _run_probe([(args, "") for args in commands], cwd)
     return json.loads(r.stderr.strip().splitlines()[-1])
 
 
@@ -62,3 +71,20 @@ def test_decode_modules_never_import_torch(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"
+
+
+def test_new_input_paths_never_import_torch(tmp_path: Path) -> None:
+    (tmp_path / "m.txt").write_text("khoorzruog\n")
+    commands = [
+        (["decrypt", "--model", "shipped"], "khoorzruog\n"),
+        (["decrypt", "-", "-k", "3"], "khoor\n"),
+        (["encrypt", "-f", str(tmp_path / "m.txt")], ""),
+        (["crack", "--best"], "khoorzruog\n"),
+        (["--version"], ""),
+    ]
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    r = _run_probe(commands, tmp_path, env)
+    got = json.loads(r.stderr.strip().splitlines()[-1])
+    assert got["codes"] == [0] * len(commands)
+    assert "helloworld\nhello\n" in r.stdout
+    assert not [m for m in got["heavy"] if m.startswith("torch")]
