@@ -7,8 +7,11 @@ From symspellpy's Google Books lists (the model's training source too): the word
 deciphered) and the word-pair counts (frequency_bigramdictionary_en_243_342.txt), lowercase
 letters only. ``Lexicon.from_counts`` turns them into log-probabilities, keeps the word pairs
 that say more than the word alone, and sums the probability of the words that start or end with
-each piece; the file holds them zlib-compressed (~3 MB), so the cracker loads them in ~0.3 s
-instead of parsing and counting the lists (~1.5 s) on every run.
+each piece. wordfreq's English words (its large list) that symspellpy's list lacks and that are
+at least ``MIN_FREQ`` frequent ("mr", "dr", "ok", ...) are added at wordfreq's frequency on
+symspellpy's scale (experiments/words-solver/coverage.py). The file holds them zlib-compressed
+(~3.6 MB), so the cracker loads them in ~0.3 s instead of parsing and counting the lists (~1.5 s)
+on every run.
 """
 
 from __future__ import annotations
@@ -40,16 +43,41 @@ def symspell_counts() -> tuple[dict[str, float], list[tuple[str, str, float]]]:
     return uni, bi
 
 
+#: wordfreq words below this frequency are not added (the long tail is names and misspellings).
+MIN_FREQ = 1e-6
+
+
+def add_wordfreq(uni: dict[str, float]) -> int:
+    """Add wordfreq's English words that ``uni`` lacks, at least ``MIN_FREQ`` frequent, as counts
+    on ``uni``'s scale; returns how many were added."""
+    import wordfreq
+
+    total = sum(uni.values())
+    added = 0
+    for w in wordfreq.top_n_list("en", 300_000, wordlist="large"):
+        f = wordfreq.word_frequency(w, "en", wordlist="large")
+        if f < MIN_FREQ:
+            break  # the list is sorted by frequency
+        w = w.replace("'", "").replace("\u2019", "")
+        if w.isascii() and w.isalpha() and w not in uni:
+            uni[w] = f * total
+            added += 1
+    return added
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
-    lex = Lexicon.from_counts(*symspell_counts())
+    uni, bi = symspell_counts()
+    added = add_wordfreq(uni)
+    lex = Lexicon.from_counts(uni, bi)
     data = lex.to_bytes()
     atomic_write_bytes(args.out, data)
     n_pairs = sum(map(len, lex.pairs.values()))
     print(
-        f"wrote {args.out}: {len(data) / 1e6:.2f} MB, {len(lex.logp):,} words, {n_pairs:,} pairs, "
+        f"wrote {args.out}: {len(data) / 1e6:.2f} MB, {len(lex.logp):,} words ({added:,} from "
+        f"wordfreq), {n_pairs:,} pairs, "
         f"{len(lex.starts):,} word starts, {len(lex.ends):,} word ends",
         file=sys.stderr,
     )

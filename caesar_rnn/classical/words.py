@@ -2,19 +2,21 @@
 
 Norvig-style segmentation: a Viterbi pass over letter positions finds, for each candidate, the
 split into words (at most ``MAX_WORD`` letters each) with the highest log-probability under word
-counts and word-pair counts (symspellpy's Google Books lists, which the model trains on too:
+counts and word-pair counts (symspellpy's Google Books lists, which the model trains on too, plus
+the common words they lack, such as "mr" and "dr", from wordfreq:
 ``P(w | previous word)`` where the pair was counted, else ``P(w)``). A word outside the list costs
 a fixed penalty plus one per letter on top of its letters' quadgram log-probability; a message may
 start or end inside a word, so its first piece may be the end of a known word and its last piece
-the start of one (the summed probability of the words it starts or ends, less ``Params.edge`` or ``edge_start``).
+the start of one (the summed probability of the words it starts or ends, less ``Params.edge`` or
+``edge_start``).
 Where the message has spaces or punctuation (the natural style), its runs of letters are the
 words: each run is scored on its own, and splitting a run costs ``Params.split`` per cut.
 
 A candidate's score (natural log) is that split's log-probability plus ``Params.lam`` times its
 quadgram log-likelihood. Segmenting is pure Python, so the quadgram scores of all 26 shifts come
 first (vectorised) and only the shifts within ``Params.margin`` (log10) of the best one, at most
-``Params.max_shifts``, are segmented; the others keep the quadgram part plus a floor for the
-words part (the whole message as one unknown word), which ranks them below. Runs are cached.
+``Params.max_shifts``, and those whose first ``Params.prefix`` letters start a known word, are
+segmented; the others keep the quadgram part plus a floor for the words part (the whole message as one unknown word), which ranks them below. Runs are cached.
 The parameters were chosen on text outside every evaluation set (experiments/words-solver/).
 """
 
@@ -25,7 +27,7 @@ import math
 import re
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -57,6 +59,7 @@ class Params:
     split: float = 6.0  # natural style: penalty per cut inside a run of letters
     margin: float = 5.0  # log10: split the shifts whose trigram score is this close to the best
     max_shifts: int = 4
+    prefix: int = 5  # and the shifts whose first this-many letters start a known word
 
 
 @dataclass
@@ -68,6 +71,7 @@ class Lexicon:
     pairs: dict[str, dict[str, float]]  # a -> b -> ln P(b | a), where above ln P(b)
     starts: dict[str, float]  # piece -> ln P(a word starts with it)
     ends: dict[str, float]  # piece -> ln P(a word ends with it)
+    prefixes: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_counts(
@@ -91,6 +95,18 @@ class Lexicon:
         starts = {k: math.log(v / total) for k, v in starts.items()}
         ends = {k: math.log(v / total) for k, v in ends.items()}
         return cls(logp, pairs, starts, ends)
+
+    def prefix_codes(self, k: int) -> np.ndarray:
+        """Sorted base-26 codes of the k-letter pieces that start a known word (cached)."""
+        cache = self.prefixes
+        if k not in cache:
+            codes = [
+                sum((ord(ch) - 97) * N_LETTERS ** (k - 1 - i) for i, ch in enumerate(w))
+                for w in self.starts
+                if len(w) == k
+            ]
+            cache[k] = np.unique(np.asarray(codes, np.int64))
+        return cache[k]
 
     def to_bytes(self) -> bytes:
         """The lexicon as a safetensors file of zlib-compressed word lists and float32 arrays."""
@@ -278,24 +294,50 @@ def segmenter(params: Params = Params()) -> Segmenter:
     return Segmenter(lexicon(), params)
 
 
+def prefix_hits(messages: Sequence[str], k: int, lex: Lexicon) -> np.ndarray:
+    """(B, 26) bool: the shifts under which the first min(k, n) letters of a message's first
+    run of letters start a known word (a cheap net for the shifts the trigram pruning would
+    drop: "puzzle" and "calmly" score low on letter trigrams)."""
+    out = np.zeros((len(messages), N_LETTERS), bool)
+    firsts: dict[int, list[tuple[int, list[int]]]] = {}
+    for b, m in enumerate(messages):
+        run = _RUN.search(m.lower())
+        if run:
+            head = [ord(ch) - 97 for ch in run.group()[:k]]
+            firsts.setdefault(len(head), []).append((b, head))
+    for n, rows in firsts.items():
+        c = np.asarray([h for _, h in rows], np.int64)  # (b, n)
+        plain = (c[:, None, :] - np.arange(N_LETTERS)[None, :, None]) % N_LETTERS  # (b, 26, n)
+        code = (plain * N_LETTERS ** np.arange(n - 1, -1, -1)).sum(axis=2)  # (b, 26)
+        known = lex.prefix_codes(n)
+        pos = np.searchsorted(known, code).clip(max=len(known) - 1)
+        out[[b for b, _ in rows]] = known[pos] == code
+    return out
+
+
 def word_scores(
     messages: Sequence[str], params: Params = Params(), seg: Segmenter | None = None
 ) -> np.ndarray:
     """(B, 26) words scores, higher is better (natural log). The shifts whose letter-trigram
-    log-likelihood is within ``margin`` (log10) of the best, at most ``max_shifts``, are scored by
+    log-likelihood is within ``margin`` (log10) of the best, at most ``max_shifts``, and those
+    whose first ``prefix`` letters start a known word (``prefix_hits``), are scored by
     ``Segmenter.score``; the others rank below the lowest of those, in trigram order. Where only
-    one shift is that close, nothing is split: the scores are the trigram log-likelihoods."""
+    one shift is chosen, nothing is split: the scores are the trigram log-likelihoods."""
     from caesar_rnn.classical.crackers import ngram_scores
 
     out = ngram_scores(messages, PRUNE_ORDER) * _LN10  # (B, 26)
     order = np.argsort(-out, axis=1, kind="stable")[:, : params.max_shifts]  # (B, K)
     top = out.max(axis=1, keepdims=True)  # (B, 1)
     near = np.take_along_axis(out, order, axis=1) >= top - params.margin * _LN10  # (B, K)
-    undecided = np.flatnonzero((near.sum(axis=1) > 1) & out.any(axis=1))
+    chosen = np.zeros(out.shape, bool)  # (B, 26)
+    np.put_along_axis(chosen, order, near, axis=1)
+    if params.prefix:
+        chosen |= prefix_hits(messages, params.prefix, seg.lex if seg else lexicon())
+    undecided = np.flatnonzero((chosen.sum(axis=1) > 1) & out.any(axis=1))
     if len(undecided):
         seg = seg or segmenter(params)
     for b in undecided.tolist():
-        shifts = order[b][near[b]].tolist()
+        shifts = np.flatnonzero(chosen[b]).tolist()
         scored = [seg.score(decrypt(messages[b], s)) for s in shifts]  # type: ignore[union-attr]
         out[b] = min(scored) - (top[b] - out[b])
         out[b, shifts] = scored

@@ -103,6 +103,33 @@ def test_pruning_loses_nothing_on_a_sample() -> None:
     np.testing.assert_array_equal(pruned, every.argmax(axis=1))
 
 
+@pytest.mark.parametrize("word", ["puzzle", "calmly", "luxuri"])
+def test_known_word_starts_are_split_too(word: str) -> None:
+    """Letter trigrams rank these below wrong shifts by more than the margin; the prefix net
+    (the first letters start a known word) still sends the right shift to the segmenter."""
+    ciphers = [encrypt(word, k) for k in (3, 7, 20)]
+    no_net = dataclasses.replace(words.Params(), prefix=0)
+    without = words.word_scores(ciphers, no_net, words.Segmenter(words.lexicon(), no_net))
+    assert (without.argmax(axis=1) != [3, 7, 20]).all()
+    assert words.word_scores(ciphers).argmax(axis=1).tolist() == [3, 7, 20]
+    hits = words.prefix_hits(ciphers, 5, words.lexicon())
+    assert hits[[0, 1, 2], [3, 7, 20]].all()
+    assert hits.sum() < 3 * 26  # a net, not every shift
+
+
+def test_prefix_hits_edge_cases() -> None:
+    hits = words.prefix_hits(["", "123 !", "Khoor, zruog", "b"], 5, words.lexicon())
+    assert not hits[:2].any()
+    assert hits[2, 3]  # "hello" starts a known word; only the first run counts
+    assert hits[3].sum() == 26  # every single letter starts some word
+
+
+def test_common_words_outside_symspell_are_known() -> None:
+    lex = words.lexicon()
+    assert {"mr", "mrs", "dr", "ok"} <= lex.logp.keys()
+    assert lex.logp["mr"] > lex.logp["sherlock"]
+
+
 def test_scores_rank_all_shifts() -> None:
     cands = crackers.crack([encrypt(PROSE[0], 9)], "words", top=26)[0]
     assert sorted(c.shift for c in cands) == list(range(26))
