@@ -55,7 +55,7 @@ class Params:
     unk: float = -10.0  # an unknown word: this, plus unk_letter per letter, plus its letters' logp
     unk_letter: float = -1.0
     edge: float = 1.0  # penalty of a last piece that is the start of a known word
-    edge_start: float = 3.0  # penalty of a first piece that is the end of a known word
+    edge_start: float = 4.0  # penalty of a first piece that is the end of a known word
     split: float = 6.0  # natural style: penalty per cut inside a run of letters
     margin: float = 5.0  # log10: split the shifts whose trigram score is this close to the best
     max_shifts: int = 4
@@ -295,15 +295,17 @@ def segmenter(params: Params = Params()) -> Segmenter:
 
 
 def prefix_hits(messages: Sequence[str], k: int, lex: Lexicon) -> np.ndarray:
-    """(B, 26) bool: the shifts under which the first min(k, n) letters of a message's first
-    run of letters start a known word (a cheap net for the shifts the trigram pruning would
-    drop: "puzzle" and "calmly" score low on letter trigrams)."""
+    """(B, 26) bool: the shifts under which the first k letters of a message's first run of
+    letters start a known word (a cheap net for the shifts the trigram pruning would drop:
+    "puzzle" and "calmly" score low on letter trigrams). A first run shorter than k counts only
+    where it is the whole message: short words start too many known words to be a filter."""
     out = np.zeros((len(messages), N_LETTERS), bool)
     firsts: dict[int, list[tuple[int, list[int]]]] = {}
     for b, m in enumerate(messages):
-        run = _RUN.search(m.lower())
-        if run:
-            head = [ord(ch) - 97 for ch in run.group()[:k]]
+        runs = _RUN.finditer(m.lower())
+        first, second = next(runs, None), next(runs, None)
+        if first and (len(first.group()) >= k or second is None):
+            head = [ord(ch) - 97 for ch in first.group()[:k]]
             firsts.setdefault(len(head), []).append((b, head))
     for n, rows in firsts.items():
         c = np.asarray([h for _, h in rows], np.int64)  # (b, n)

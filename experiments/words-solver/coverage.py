@@ -87,7 +87,7 @@ def main() -> None:
         "prefix 6": dataclasses.replace(base, prefix=6),
         "all 26 split": dataclasses.replace(base, margin=1e9, max_shifts=26),
     }
-    for es in (0.0, 1.0, 2.0, 3.0, 5.0, 8.0):
+    for es in (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0):
         variants[f"prefix 5 edge_start {es:g}"] = dataclasses.replace(base, prefix=5, edge_start=es)
     for e in (0.0, 2.0):
         for es in (0.0, 1.0, 2.0, 3.0):
