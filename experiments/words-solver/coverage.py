@@ -46,7 +46,7 @@ def counts(mode: str) -> tuple[dict[str, float], list[tuple[str, str, float]]]:
     from build_words_table import symspell_counts
 
     uni, bi = symspell_counts()
-    if mode == "symspell":
+    if mode == "symspell":  # the lexicon shipped before this study
         return uni, bi
     import wordfreq
 
@@ -68,7 +68,12 @@ def main() -> None:
     ap.add_argument("--per-bucket", type=int, default=300)
     ap.add_argument("--buckets", default="4,6,8,10")
     ap.add_argument("--mid-word", type=float, nargs="+", default=[0.0, 0.5])
-    ap.add_argument("--lexicons", default="symspell,missing,max")
+    ap.add_argument(
+        "--lexicons",
+        default="symspell,missing,max",
+        help="symspell (before), missing, missing3 (the shipped recipe), max, shipped (the "
+        "packaged table)",
+    )
     ap.add_argument("--variants", default="", help="comma-separated names (default: all)")
     args = ap.parse_args()
     prepare()
@@ -81,7 +86,8 @@ def main() -> None:
         corpora = [TextCorpus.from_files([p]) for p in args.text]
     base = Params()
     variants = {
-        "shipped pruning": base,
+        "before: prefix 0 edge_start 3": dataclasses.replace(base, prefix=0, edge_start=3.0),
+        "shipped Params()": base,
         "margin 8 / 6 shifts": dataclasses.replace(base, margin=8.0, max_shifts=6),
         "prefix 5": dataclasses.replace(base, prefix=5),
         "prefix 6": dataclasses.replace(base, prefix=6),
@@ -102,15 +108,7 @@ def main() -> None:
         ]
         print(f"# {len(msgs)} messages, mid-word {mw}, texts {args.text}", flush=True)
         for name in args.lexicons.split(","):
-            per_cut = name.endswith("+cut")
-            name = name.removesuffix("+cut")
-            lex = (
-                lexicon()
-                if name == "symspell" and not per_cut
-                else Lexicon.from_counts(*counts(name), per_cut=per_cut)
-            )
-            if per_cut:
-                name += "+cut"
+            lex = lexicon() if name == "shipped" else Lexicon.from_counts(*counts(name))
             for vname, p in variants.items():
                 if args.variants and vname not in args.variants.split(","):
                     continue
