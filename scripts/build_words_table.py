@@ -8,7 +8,8 @@ deciphered) and the word-pair counts (frequency_bigramdictionary_en_243_342.txt)
 letters only. ``Lexicon.from_counts`` turns them into log-probabilities, keeps the word pairs
 that say more than the word alone, and sums the probability of the words that start or end with
 each piece. wordfreq's English words (its large list) that symspellpy's list lacks and that are
-at least ``MIN_FREQ`` frequent ("mr", "dr", "ok", ...) are added at wordfreq's frequency on
+at least ``MIN_FREQ`` frequent ("mr", "dr", "ok", ...; no one-letter ones, two-letter ones from
+``MIN_FREQ_2``) are added at wordfreq's frequency on
 symspellpy's scale (experiments/words-solver/coverage.py). The file holds them zlib-compressed
 (~3.6 MB), so the cracker loads them in ~0.3 s instead of parsing and counting the lists (~1.5 s)
 on every run.
@@ -43,8 +44,11 @@ def symspell_counts() -> tuple[dict[str, float], list[tuple[str, str, float]]]:
     return uni, bi
 
 
-#: wordfreq words below this frequency are not added (the long tail is names and misspellings).
+#: wordfreq words below this frequency are not added (the long tail is names and misspellings);
+#: two-letter ones below ``MIN_FREQ_2`` neither (abbreviations and pieces of contractions: "th",
+#: "ll"), one-letter ones never ("s", "d" and "t" are pieces of contractions in its counts).
 MIN_FREQ = 1e-6
+MIN_FREQ_2 = 1e-4
 
 
 def add_wordfreq(uni: dict[str, float]) -> int:
@@ -59,7 +63,8 @@ def add_wordfreq(uni: dict[str, float]) -> int:
         if f < MIN_FREQ:
             break  # the list is sorted by frequency
         w = w.replace("'", "").replace("\u2019", "")
-        if w.isascii() and w.isalpha() and w not in uni:
+        short = len(w) < 2 or (len(w) == 2 and f < MIN_FREQ_2)  # "s", "d", "th", "km"
+        if w.isascii() and w.isalpha() and w not in uni and not short:
             uni[w] = f * total
             added += 1
     return added

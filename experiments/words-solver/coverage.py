@@ -54,7 +54,11 @@ def counts(mode: str) -> tuple[dict[str, float], list[tuple[str, str, float]]]:
     for w in wordfreq.top_n_list("en", 300_000, wordlist="large"):
         f = wordfreq.word_frequency(w, "en", wordlist="large")
         w = w.replace("'", "").replace("\u2019", "")
-        if not (w.isascii() and w.isalpha()) or (mode == "missing3" and f < 1e-6):
+        if not (w.isascii() and w.isalpha()) or (mode.startswith("missing3") and f < 1e-6):
+            continue
+        if mode == "missing3-2" and len(w) < 2:  # no one-letter words ("s", "d": contractions)
+            continue
+        if mode == "missing3-strict" and (len(w) < 2 or (len(w) == 2 and f < 1e-4)):
             continue
         c = f * total
         if w not in uni or (mode == "max" and c > uni[w]):  # missing, missing3: absent ones

@@ -128,6 +128,7 @@ def test_common_words_outside_symspell_are_known() -> None:
     lex = words.lexicon()
     assert {"mr", "mrs", "dr", "ok"} <= lex.logp.keys()
     assert lex.logp["mr"] > lex.logp["sherlock"]
+    assert not {"s", "d", "th", "km"} & lex.logp.keys()  # contraction pieces, abbreviations
 
 
 def test_scores_rank_all_shifts() -> None:
