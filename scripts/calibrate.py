@@ -1,17 +1,23 @@
-"""Fit a model's calibration table (caesar_rnn/decoding/calibration.py) on held-out tuning text.
+"""Fit a model's calibration table (caesar_rnn/decoding/calibration.py) on held-out tuning prose.
 
-The tuning text is the prose of Python's own documentation (``pydoc_data.topics``, in every
-CPython install): English the model never trained on, and none of the evaluation texts (the
-novels in ../shared/corpora, /usr/share/common-licenses). Indented lines (code examples, grammar)
-are left out. Messages are cut from it as ``caesar-rnn eval`` cuts them (both styles, half at word
-starts, half inside words, random keys), decoded with the key decode, and
+The tuning text (scripts/tuning_text.py) is English the model never trained on and none of the
+evaluation texts (the novels in ../shared/corpora, /usr/share/common-licenses): Python's
+documentation topics, the standard library's docstrings and the manual pages. Messages are cut
+from each source as ``caesar-rnn eval`` cuts them (both styles, half at word starts, half inside
+words, random keys), decoded with the model's key decode, and
 
-- per style and length bin, a logistic map (Platt scaling) from the best shift's log-odds and
-  per-letter log-probability to "the plaintext is exactly right";
+- per style and length bin, a logistic map from the answer's features (``FEATURES``) to "the
+  plaintext is exactly right";
 - per style and length bin, a ceiling: what the tuning text bears out among the answers the map
   puts at 0.99 or more (the rule of succession), so that no bin claims more certainty than it saw;
-- per length bin, the ``--quantile`` of the best quadgram score per quadgram of many more tuning
-  messages (no model needed): the English floor.
+- per length bin, the English verdict (caesar_rnn/decoding/verdict.py): the words floor, the
+  ``--quantile`` of the tuning messages' words score per letter; the quadgram band, from the
+  ``--low-quantile`` of their quadgram score (under it: not English without segmenting) to the
+  ``--high-quantile`` of random a-z strings' (at or above it: English without segmenting).
+
+Any model folder with a config.json and weights that ``load_backend`` reads can be calibrated; the
+table is written to MODEL/calibration.json (or --out). Refit it when the model, the quadgram
+tables or the words table (classical/words.safetensors) change.
 
     .venv/bin/python scripts/calibrate.py                       # the shipped model, in place
     .venv/bin/python scripts/calibrate.py --model caesar-rnn-model
@@ -20,34 +26,39 @@ starts, half inside words, random keys), decoded with the key decode, and
 from __future__ import annotations
 
 import argparse
-import re
+import random
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from caesar_rnn.cipher import is_letter
-from caesar_rnn.data.corpus import TextCorpus
-from caesar_rnn.decoding.backends import Backend, load_backend
-from caesar_rnn.decoding.calibration import (
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tuning_text import SOURCES, tuning_words  # noqa: E402
+
+from caesar_rnn.cipher import encrypt, is_letter  # noqa: E402
+from caesar_rnn.data.corpus import TextCorpus  # noqa: E402
+from caesar_rnn.decoding.backends import Backend, load_backend  # noqa: E402
+from caesar_rnn.decoding.calibration import (  # noqa: E402
     CALIBRATION,
     EDGES,
     STYLES,
     Calibration,
     Evidence,
     ceiling,
-    english_floor,
     english_scores,
-    fit_platt,
+    fit_logistic,
     length_bin,
 )
-from caesar_rnn.decoding.scores import key_evidence
-from caesar_rnn.evaluation.evaluate import Message, sample_messages
-from caesar_rnn.store import shipped_model_dir
+from caesar_rnn.decoding.scores import key_evidence  # noqa: E402
+from caesar_rnn.decoding.verdict import Readings, Verdict  # noqa: E402
+from caesar_rnn.evaluation.evaluate import Message, sample_messages  # noqa: E402
+from caesar_rnn.store import shipped_model_dir  # noqa: E402
 
 #: Lengths the tuning messages are cut at: every bin of EDGES, more where answers are uncertain.
 TUNE_LENGTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 18, 20, 24, 28, 32, 40, 48, 64, 96)
+#: A bin without tuning messages gets thresholds nothing crosses.
+NEVER = 1e9
 
 
 def corpus_from_text(text: str) -> TextCorpus:
@@ -58,24 +69,21 @@ def corpus_from_text(text: str) -> TextCorpus:
     return TextCorpus(tokens, cum)
 
 
-#: A prose word: letters (one inner apostrophe), maybe quoted or bracketed, maybe punctuated.
-_WORD = re.compile(r"^[(\"']?[A-Za-z]+(?:'[a-z]+)?[.,;:!?)\"']*$")
-
-
-def tuning_corpus() -> TextCorpus:
-    """The prose of Python's documentation topics: lines that are not indented (code examples),
-    words that are not code (``sys.argv``, ``__init__``, ``x[i]``)."""
-    import pydoc_data.topics as topics
-
-    words = [
-        word
-        for doc in topics.topics.values()
-        for line in doc.splitlines()
-        if not line.startswith("  ")
-        for word in line.split()
-        if _WORD.match(word)
-    ]
-    return corpus_from_text(" ".join(words))
+def random_messages(lengths: tuple[int, ...], per_length: int, seed: int) -> list[Message]:
+    """Random a-z strings: letters only, and cut into random 'words' (about one cut per five
+    letters), with random keys."""
+    rng = random.Random(seed)
+    out = []
+    for style in STYLES:
+        for n in lengths:
+            for _ in range(per_length):
+                s = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(n))
+                if style == "natural":
+                    cuts = sorted(rng.sample(range(1, n), min(n - 1, max(0, n // 5))))
+                    s = " ".join(s[a:b] for a, b in zip([0, *cuts], [*cuts, n], strict=True))
+                k = rng.randrange(26)
+                out.append(Message(style, n, s, encrypt(s, k), k))
+    return out
 
 
 def measure(messages: list[Message], backend: Backend) -> tuple[Evidence, np.ndarray]:
@@ -85,52 +93,88 @@ def measure(messages: list[Message], backend: Backend) -> tuple[Evidence, np.nda
     return ev, right
 
 
-def fit(ev: Evidence, right: np.ndarray, cap: float) -> Calibration:
-    """Platt maps and ceilings per style and length bin (the floors come from ``floors``)."""
-    logit, per_letter = ev.features()
+def _quantiles(values: np.ndarray, bins: np.ndarray, q: float, empty: float) -> list[float]:
+    return [float(np.quantile(values[bins == b], q)) if (bins == b).any() else empty
+            for b in range(len(EDGES))]  # fmt: skip
+
+
+def fit_verdict(
+    ev: Evidence, readings: Readings, random_texts: list[str], args: argparse.Namespace
+) -> Verdict:
+    """The English verdict's thresholds per length bin (see the module docstring)."""
+    quad = ev.quadgrams()
+    best, q_best, m_best = quad.max(axis=1), quad.argmax(axis=1), ev.scores.argmax(axis=1)
+    words = np.array([max(readings.words(i, int(m_best[i])), readings.words(i, int(q_best[i])))
+                      for i in range(len(best))])  # fmt: skip
     bins = length_bin(ev.letters)
-    cal = Calibration({}, [-np.inf] * len(EDGES), cap, ceiling={})  # floors: set by the caller
+    low = _quantiles(best, bins, args.low_quantile, NEVER)
+    rq = english_scores(random_texts).max(axis=1)
+    rbins = length_bin(np.array([sum(map(is_letter, t)) for t in random_texts]))
+    high = _quantiles(rq, rbins, args.high_quantile, -NEVER)
+    for b in range(len(EDGES)):
+        if high[b] < low[b]:  # separated: one cut between them, nothing to segment
+            low[b] = high[b] = (low[b] + high[b]) / 2
+    return Verdict("english", low, high, _quantiles(words, bins, args.quantile, -NEVER))
+
+
+def fit(ev: Evidence, right: np.ndarray, readings: Readings, verdict: Verdict,
+        args: argparse.Namespace) -> Calibration:  # fmt: skip
+    """Logistic maps and ceilings per style and length bin."""
+    ones = {s: [1.0] * len(EDGES) for s in STYLES}
+    cal = Calibration({}, verdict, ones, args.cap, args.words_below)
+    x = cal.design(ev, readings)
+    bins = length_bin(ev.letters)
     for si, style in enumerate(STYLES):
-        cal.platt[style], cal.ceiling[style] = [], []
+        cal.maps[style] = []
         for b in range(len(EDGES)):
             sel = (bins == b) & (ev.natural == bool(si))
-            cal.platt[style].append(fit_platt(logit[sel], per_letter[sel], right[sel]))
-            cal.ceiling[style].append(1.0)
+            cal.maps[style].append(fit_logistic(x[sel], right[sel], args.ridge))
     # What the maps claim at >= 0.99 is held to what the tuning text bears out there.
-    conf = cal.confidence(ev)
+    conf, _ = cal.judge(ev, readings.messages)
+    cal.ceiling = {s: [] for s in STYLES}
     for si, style in enumerate(STYLES):
         for b in range(len(EDGES)):
             sel = (bins == b) & (ev.natural == bool(si))
-            cal.ceiling[style][b] = ceiling(conf[sel], right[sel])
+            cal.ceiling[style].append(ceiling(conf[sel], right[sel]))
     return cal
 
 
-def floors(per_length: int, seed: int, quantile: float) -> list[float]:
-    """The English floor of each length bin: the ``quantile`` of the quadgram score of many more
-    tuning messages (cheap: no model), both styles, half inside words."""
-    msgs = sample_messages(tuning_corpus(), per_length, TUNE_LENGTHS, STYLES, seed, 0.5)
-    scores = english_scores([m.ciphertext for m in msgs])
-    bins = length_bin(np.array([m.n for m in msgs]))
-    return [english_floor(scores[bins == b], quantile) for b in range(len(EDGES))]
+def tuning_messages(args: argparse.Namespace) -> list[Message]:
+    msgs = []
+    for words in tuning_words(args.sources).values():
+        corpus = corpus_from_text(" ".join(words))
+        msgs += sample_messages(corpus, args.per_length, TUNE_LENGTHS, STYLES, args.seed, 0.5)
+    return msgs
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", type=Path, default=shipped_model_dir())
+    ap.add_argument("--sources", nargs="+", default=list(SOURCES), choices=SOURCES)
+    ap.add_argument("--per-length", type=int, default=300, help="per source, length and style")
+    ap.add_argument("--quantile", type=float, default=0.004, help="words floor quantile")
+    ap.add_argument("--low-quantile", type=float, default=0.0005, help="of English quadgrams")
+    ap.add_argument("--high-quantile", type=float, default=0.99, help="of random quadgrams")
+    ap.add_argument("--random-per-length", type=int, default=2000)
+    ap.add_argument("--cap", type=float, default=0.5, help="most confidence when not English")
+    ap.add_argument("--words-below", type=int, default=12, help="letters; see FEATURES")
+    ap.add_argument("--ridge", type=float, default=1.0)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", type=Path, help=f"default: MODEL/{CALIBRATION}")
+    return ap.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", type=Path, default=shipped_model_dir())
-    ap.add_argument("--per-length", type=int, default=150, help="messages per length and style")
-    ap.add_argument("--quantile", type=float, default=0.003, help="English floor quantile")
-    ap.add_argument("--floor-per-length", type=int, default=2000, help="for the English floor")
-    ap.add_argument("--cap", type=float, default=0.5, help="most confidence when not English")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", type=Path, help=f"default: MODEL/{CALIBRATION}")
-    args = ap.parse_args(argv)
+    args = parse(argv)
     t0 = time.perf_counter()
-    msgs = sample_messages(tuning_corpus(), args.per_length, TUNE_LENGTHS, STYLES, args.seed, 0.5)
+    msgs = tuning_messages(args)
     ev, right = measure(msgs, load_backend(args.model))
-    cal = fit(ev, right, args.cap)
-    cal.english_floor = floors(args.floor_per_length, args.seed + 1, args.quantile)
+    readings = Readings([m.ciphertext for m in msgs], ev.letters)
+    rand = random_messages(TUNE_LENGTHS, args.random_per_length, args.seed + 1)
+    verdict = fit_verdict(ev, readings, [m.ciphertext for m in rand], args)
+    cal = fit(ev, right, readings, verdict, args)
     cal.source = {
-        "text": "pydoc_data.topics (Python documentation prose, indented lines left out)",
+        "text": "scripts/tuning_text.py: " + ", ".join(args.sources),
         "messages": len(msgs),
         "exact": round(float(right.mean()), 4),
         "lengths": list(TUNE_LENGTHS),

@@ -1,20 +1,23 @@
 """What the key decode's scores mean for the user: a calibrated confidence (the probability that
-the plaintext is exactly right), a verdict on whether any shift reads as English, and the
-runners-up with their probabilities.
+the plaintext is exactly right) and a verdict on whether any shift reads as English
+(``caesar_rnn.decoding.verdict``).
 
-Both come from two numbers per message and shift, computed from the key decode's summed
-log-probabilities (``Evidence``): the log-odds of the shift's softmax share of the 26 (its
-margin over the others) and the mean log-probability per scored letter of that reading (how
-English the model finds it). A model folder may hold a ``calibration.json`` (``CALIBRATION``),
-fitted by ``scripts/calibrate.py`` on held-out text the model never saw:
+A model folder may hold a ``calibration.json`` (``CALIBRATION``), fitted by
+``scripts/calibrate.py`` on held-out prose the model never saw. Per message style (letters only,
+or with spaces and punctuation) and length bin it holds a logistic map from a few numbers about
+the answer (``FEATURES``) to the chance that it is exactly right:
 
-- per message style (letters only, or with spaces and punctuation) and length bin, a logistic
-  map (Platt scaling) from the two numbers to the chance that the plaintext is exactly right;
-- per length bin, the lowest quadgram score per quadgram that English of that length reaches (a
-  low quantile on the tuning text) for its most English shift: a message none of whose 26 shifts
-  reaches it does not read as English (``english`` false; the model's own per-letter
-  probabilities separated random letters from English less well), and its confidence is then
-  at most ``non_english_cap``.
+- ``logit``: the log-odds of the shift's softmax share of the 26 (its margin over the others);
+- ``per_letter``: the mean log-probability per scored letter of that reading (how English the
+  model finds it);
+- ``quadgram_margin``: how far the reading's quadgram score per quadgram is above the best other
+  shift's (negative: the classical statistics prefer another shift);
+- ``words``: the words cracker's log-probability per letter of the reading (``Segmenter``), which
+  tells a message that starts or ends inside a word from one that does not; only for messages
+  under ``words_below`` letters (segmenting is pure Python; longer messages do not need it);
+
+plus a ceiling per bin (the most certainty the tuning text bore out there), the English
+verdict's table, and the most confidence a reading that is not English gets.
 
 Without the file (a model you trained yourself) the confidence is the uncalibrated softmax share
 and the verdict is unknown (None); ``calibrated`` says which.
@@ -23,25 +26,31 @@ and the verdict is unknown (None); ``calibrated`` says which.
 from __future__ import annotations
 
 import json
-import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from caesar_rnn.cipher import is_letter
+from caesar_rnn.cipher import N_LETTERS, is_letter
+from caesar_rnn.decoding.verdict import Readings, Verdict
 from caesar_rnn.errors import CaesarRNNError
 
 CALIBRATION = "calibration.json"
 FORMAT = "caesar-rnn-calibration"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 STYLES = ("letters", "natural")
 #: Lower edges of the length bins, in letters: bin i holds EDGES[i] <= n < EDGES[i + 1] (the
 #: first also holds shorter messages, the last everything longer).
 EDGES = (4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 20, 24, 32, 48, 64)
+#: The logistic map's inputs, in order (its last weight is the bias).
+FEATURES = ("logit", "per_letter", "quadgram_margin", "words")
 #: Log-odds beyond this say nothing more (and keep the logistic map finite).
 LOGIT_CLIP = 30.0
+#: The quadgram margin (log10 per quadgram) and words score (ln per letter) are clipped to these.
+MARGIN_CLIP = 3.0
+WORDS_CLIP = -15.0
 
 
 @dataclass
@@ -52,8 +61,8 @@ class Evidence:
     letters: np.ndarray  # (N,) letters in each message
     scored: np.ndarray  # (N,) letter positions summed into the scores (two readings: ~2n)
     natural: np.ndarray  # (N,) bool: the message has characters other than letters
-    #: (N,) how English the most English of the 26 shifts reads: its quadgram log10-likelihood
-    #: per quadgram (``english_scores``)
+    #: (N, 26) each shift's quadgram log10-likelihood per quadgram (``english_scores``): English
+    #: reads at about -4.3, random letters at -8 to -10. (N,) zeros when skipped (uncalibrated).
     english: np.ndarray
 
     def probabilities(self) -> np.ndarray:
@@ -62,30 +71,43 @@ class Evidence:
         p = np.exp(s)
         return p / p.sum(axis=1, keepdims=True)
 
-    def features(self, shifts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def quadgrams(self) -> np.ndarray:
+        """(N, 26) the quadgram scores per quadgram (zeros when they were skipped)."""
+        q = self.english
+        return q if q.ndim == 2 else np.repeat(q[:, None], N_LETTERS, axis=1)
+
+    def features(self, shifts: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
         """(log-odds of each message's shift among the 26, clipped; mean log-probability per
-        scored letter of that reading), for the given shifts (default: the best)."""
+        scored letter of that reading; its quadgram margin over the best other shift, clipped),
+        for the given shifts (default: the best)."""
         s = self.scores
         k = s.argmax(axis=1) if shifts is None else np.asarray(shifts)
         rows = np.arange(len(s))
         own = s[rows, k]
-        others = s.copy()
-        others[rows, k] = -np.inf
-        m = others.max(axis=1)
-        rest = m + np.log(np.exp(others - m[:, None]).sum(axis=1))
-        logit = np.clip(own - rest, -LOGIT_CLIP, LOGIT_CLIP)
-        return logit, own / np.maximum(self.scored, 1)
+        logit = np.clip(own - _logsumexp_others(s, rows, k), -LOGIT_CLIP, LOGIT_CLIP)
+        q = self.quadgrams().astype(np.float64)  # a copy
+        q_own = q[rows, k]
+        q[rows, k] = -np.inf
+        margin = np.clip(q_own - q.max(axis=1), -MARGIN_CLIP, MARGIN_CLIP)
+        return logit, own / np.maximum(self.scored, 1), margin
 
 
-def english_scores(messages: list[str]) -> np.ndarray:
-    """(N,) the quadgram log10-likelihood per quadgram (n-gram, under four letters) of each
-    message's most English shift: English reads at about -4.3, random letters at -8 to -10."""
+def _logsumexp_others(s: np.ndarray, rows: np.ndarray, k: np.ndarray) -> np.ndarray:
+    others = s.copy()
+    others[rows, k] = -np.inf
+    m = others.max(axis=1)
+    return m + np.log(np.exp(others - m[:, None]).sum(axis=1))
+
+
+def english_scores(messages: Sequence[str]) -> np.ndarray:
+    """(N, 26) the quadgram log10-likelihood per quadgram (n-gram, under four letters) of each
+    message under each shift: English reads at about -4.3, random letters at -8 to -10."""
     from caesar_rnn.classical.crackers import ngram_scores
 
+    if len(messages) == 0:
+        return np.zeros((0, N_LETTERS))
     n = np.array([sum(map(is_letter, m)) for m in messages])
-    if len(n) == 0:
-        return np.zeros(0)
-    return ngram_scores(messages).max(axis=1) / np.maximum(n - 3, 1)
+    return ngram_scores(list(messages)) / np.maximum(n - 3, 1)[:, None]
 
 
 def length_bin(letters: np.ndarray) -> np.ndarray:
@@ -97,37 +119,53 @@ def length_bin(letters: np.ndarray) -> np.ndarray:
 class Calibration:
     """A fitted calibration table (``calibration.json``)."""
 
-    #: [style][bin] -> (a, b, c): confidence = sigmoid(a * logit + b * per_letter + c)
-    platt: dict[str, list[list[float]]]
-    #: [bin] -> the per-letter score under which a best reading is not English
-    english_floor: list[float]
-    #: The most confidence a reading that is not English gets.
-    non_english_cap: float = 0.5
+    #: [style][bin] -> weights of FEATURES then the bias: confidence = sigmoid(w . x + bias)
+    maps: dict[str, list[list[float]]]
+    #: the English verdict's table (``Verdict``)
+    verdict_table: Verdict
     #: [style][bin] -> the most confidence the bin's tuning messages bear out (``ceiling``)
     ceiling: dict[str, list[float]] = field(default_factory=dict)
+    #: The most confidence a reading that is not English gets.
+    non_english_cap: float = 0.5
+    #: Messages under this many letters use the ``words`` feature (longer: 0).
+    words_below: int = 12
     source: dict[str, Any] = field(default_factory=dict)
 
-    def verdict(self, ev: Evidence) -> np.ndarray:
-        """(N,) bool: some shift of the message reads like English of its length."""
-        floor = np.asarray(self.english_floor)[length_bin(ev.letters)]
-        return ev.english >= floor
+    def design(
+        self, ev: Evidence, readings: Readings, shifts: np.ndarray | None = None
+    ) -> np.ndarray:
+        """(N, len(FEATURES) + 1) the maps' inputs for each message's shift, and a 1."""
+        k = ev.scores.argmax(axis=1) if shifts is None else np.asarray(shifts)
+        logit, per_letter, margin = ev.features(k)
+        words = np.zeros(len(k))
+        for i in np.flatnonzero(ev.letters < self.words_below).tolist():
+            words[i] = max(readings.words(i, int(k[i])), WORDS_CLIP)
+        return np.stack([logit, per_letter, margin, words, np.ones(len(k))], axis=1)
 
-    def confidence(self, ev: Evidence, shifts: np.ndarray | None = None) -> np.ndarray:
-        """(N,) the chance that each message's reading (default: the best) is exactly right."""
-        logit, per_letter = ev.features(shifts)
+    def judge(
+        self, ev: Evidence, messages: Sequence[str], shifts: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(N,) the chance that each message's reading (default: the best) is exactly right,
+        and (N,) bool whether some shift of the message reads as English."""
+        readings = Readings(messages, ev.letters)
+        english = self.verdict_table.judge(ev.quadgrams(), ev.scores.argmax(axis=1), readings)
+        x = self.design(ev, readings, shifts)
         bins = length_bin(ev.letters)
-        out = np.empty(len(logit))
+        out = np.empty(len(x))
         for si, style in enumerate(STYLES):
-            table = np.asarray(self.platt[style])  # (bins, 3)
             rows = ev.natural == bool(si)
-            a, b, c = table[bins[rows]].T
-            top = np.asarray(self.ceiling.get(style, [1.0] * len(EDGES)))[bins[rows]]
-            out[rows] = np.minimum(_sigmoid(a * logit[rows] + b * per_letter[rows] + c), top)
-        english = self.verdict(ev)
-        return np.where(english, out, np.minimum(out, self.non_english_cap))
+            w = np.asarray(self.maps[style])[bins[rows]]  # (n, F + 1)
+            top = np.asarray(self.ceiling[style])[bins[rows]]
+            out[rows] = np.minimum(_sigmoid((w * x[rows]).sum(axis=1)), top)
+        return np.where(english, out, np.minimum(out, self.non_english_cap)), english
 
     def to_json(self) -> str:
-        doc = {"format": FORMAT, "format_version": FORMAT_VERSION, "edges": list(EDGES)}
+        doc = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "edges": list(EDGES),
+            "features": [*FEATURES, "bias"],
+        }
         return json.dumps({**doc, **asdict(self)}, indent=1) + "\n"
 
 
@@ -145,43 +183,47 @@ def load_calibration(model_dir: str | Path) -> Calibration | None:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CaesarRNNError(f"{path} is not a valid calibration table: {exc}") from None
     try:
-        if doc["format"] != FORMAT or doc["format_version"] != FORMAT_VERSION:
-            raise ValueError("format")
-        if list(doc["edges"]) != list(EDGES):
-            raise ValueError("edges")
-        cal = Calibration(
-            {s: [[float(x) for x in row] for row in doc["platt"][s]] for s in STYLES},
-            [float(x) for x in doc["english_floor"]],
-            float(doc["non_english_cap"]),
-            {s: [float(x) for x in doc["ceiling"][s]] for s in STYLES},
-            dict(doc.get("source", {})),
-        )
-        if any(len(cal.ceiling[s]) != len(EDGES) for s in STYLES):
-            raise ValueError("ceiling")
-        if any(len(cal.platt[s]) != len(EDGES) for s in STYLES):
-            raise ValueError("platt")
-        if len(cal.english_floor) != len(EDGES):
-            raise ValueError("english_floor")
-    except (KeyError, TypeError, ValueError):
+        return _from_doc(doc)
+    except (KeyError, TypeError, ValueError, AttributeError):
         raise CaesarRNNError(
             f"{path} is not a calibration table of this caesar-rnn (format "
             f"{FORMAT} version {FORMAT_VERSION}); refit it with scripts/calibrate.py"
         ) from None
-    return cal
+
+
+def _from_doc(doc: dict[str, Any]) -> Calibration:
+    if doc["format"] != FORMAT or doc["format_version"] != FORMAT_VERSION:
+        raise ValueError("format")
+    if list(doc["edges"]) != list(EDGES) or doc["features"] != [*FEATURES, "bias"]:
+        raise ValueError("edges or features")
+    maps = {s: [[float(x) for x in row] for row in doc["maps"][s]] for s in STYLES}
+    ceil = {s: [float(x) for x in doc["ceiling"][s]] for s in STYLES}
+    for s in STYLES:
+        if len(maps[s]) != len(EDGES) or any(len(r) != len(FEATURES) + 1 for r in maps[s]):
+            raise ValueError("maps")
+        if len(ceil[s]) != len(EDGES):
+            raise ValueError("ceiling")
+    return Calibration(
+        maps,
+        Verdict.from_dict(doc["verdict_table"], len(EDGES)),
+        ceil,
+        float(doc["non_english_cap"]),
+        int(doc["words_below"]),
+        dict(doc.get("source", {})),
+    )
 
 
 # --- fitting (scripts/calibrate.py) ----------------------------------------------------------
 
 
-def fit_platt(
-    logit: np.ndarray, per_letter: np.ndarray, right: np.ndarray, ridge: float = 1.0
-) -> list[float]:
-    """(a, b, c) of a logistic map from (logit, per_letter) to P(right): damped Newton steps on
-    the log-loss plus an L2 pull of weight ``ridge`` towards (1, 0, 0) (the raw softmax), which
-    keeps the map finite where the tuning text had no miss."""
-    x = np.stack([logit, per_letter, np.ones_like(logit)], axis=1)  # (N, 3)
+def fit_logistic(x: np.ndarray, right: np.ndarray, ridge: float = 1.0) -> list[float]:
+    """Weights of a logistic map from the columns of ``x`` (N, F; the last column the bias's 1s)
+    to P(right): damped Newton steps on the log-loss plus an L2 pull of weight ``ridge`` towards
+    (1, 0, ..., 0) (the raw softmax when the first column is the log-odds), which keeps the map
+    finite where the tuning text had no miss."""
     y = right.astype(np.float64)
-    prior = np.array([1.0, 0.0, 0.0])
+    prior = np.zeros(x.shape[1])
+    prior[0] = 1.0
 
     def loss(w: np.ndarray) -> float:
         z = x @ w
@@ -192,7 +234,7 @@ def fit_platt(
     for _ in range(200):
         p = _sigmoid(x @ w)
         grad = x.T @ (p - y) + ridge * (w - prior)
-        hess = (x * (p * (1 - p))[:, None]).T @ x + ridge * np.eye(3)
+        hess = (x * (p * (1 - p))[:, None]).T @ x + ridge * np.eye(len(w))
         step = np.linalg.solve(hess, grad)
         t, before = 1.0, loss(w)
         while loss(w - t * step) > before and t > 1e-6:
@@ -210,14 +252,6 @@ def ceiling(confidence: np.ndarray, right: np.ndarray, high: float = 0.99) -> fl
     if not sel.any():
         sel = confidence >= np.median(confidence) if len(confidence) else sel
     return float((right[sel].sum() + 1) / (sel.sum() + 2))
-
-
-def english_floor(per_letter: np.ndarray, quantile: float) -> float:
-    """The ``quantile`` of English per-letter scores (lowest first): readings below it are not
-    English. No tuning messages in the bin: no floor."""
-    if len(per_letter) == 0:
-        return -math.inf
-    return float(np.quantile(per_letter, quantile))
 
 
 def expected_calibration_error(

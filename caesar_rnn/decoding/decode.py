@@ -135,7 +135,7 @@ def _decrypt_key(
 ) -> list[Decryption]:
     """One shift per message from its key scores (``ev``, the ``mode`` decode's: key or
     hybrid), with ``top`` runners-up."""
-    conf, english, _ = judge(ev, calibration)
+    conf, english, _ = judge(ev, calibration, messages)
     results = []
     for i, (msg, n) in enumerate(zip(messages, ev.letters.tolist(), strict=True)):
         if not n:
@@ -169,7 +169,10 @@ def _decrypt_key(
 
 
 def judge(
-    ev: Evidence, calibration: Calibration | None, shifts: np.ndarray | None = None
+    ev: Evidence,
+    calibration: Calibration | None,
+    messages: list[str],
+    shifts: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """(confidence of each message's shift (default: the best), English verdict or None when
     uncalibrated, softmax of the 26 shifts)."""
@@ -177,7 +180,7 @@ def judge(
     if calibration is None:
         k = probs.argmax(axis=1) if shifts is None else shifts
         return probs[np.arange(len(probs)), k], None, probs
-    return calibration.confidence(ev, shifts), calibration.verdict(ev), probs
+    return (*calibration.judge(ev, messages, shifts), probs)
 
 
 def _flag(english: np.ndarray | None, i: int) -> bool | None:
@@ -214,7 +217,7 @@ def _decrypt_argmax(
     ev = Evidence(scored.scores, letters, n_scored, natural, how)
     readings = [_argmax_reading(scored, toks[i], by_msg[i], twice.get(i)) for i in range(len(toks))]
     nearest = np.array([r[2] for r in readings], np.int64)
-    conf, english, _ = judge(ev, calibration, nearest)
+    conf, english, _ = judge(ev, calibration, messages, nearest)
     cal = calibration is not None
     results = []
     for i, (msg, (plain, top, k, single)) in enumerate(zip(messages, readings, strict=True)):

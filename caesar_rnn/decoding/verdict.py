@@ -1,9 +1,96 @@
-"""What a person reading ``decrypt``'s plain output should be told beside the plaintext: that no
-shift reads as English, or, when the answer is uncertain, the runners-up (for stderr)."""
+"""Whether a message reads as English, and what a person reading ``decrypt``'s plain output
+should be told beside the plaintext: that no shift reads as English, or, when the answer is
+uncertain, the runners-up (for stderr).
+
+The verdict (``Verdict``, fitted by ``scripts/calibrate.py`` and kept in the model's
+``calibration.json``) asks two questions, the second only when the first cannot tell:
+
+1. the quadgram score per quadgram of the message's most English shift (vectorised, cheap): at
+   or above ``quadgram_high`` (what random letters of that length almost never reach) it reads
+   as English; under ``quadgram_low`` (what English of that length almost never scores) it does
+   not;
+2. in between, the words cracker's log-probability per letter (``Segmenter.score``, pure Python)
+   of the model's best reading and of the quadgram's best: English when the better of the two
+   reaches ``words_floor`` (a low quantile of English of that length on the tuning text).
+
+Each threshold is per length bin (``calibration.EDGES``). The table names its ``language``: a
+table for another language would carry that language's floors (and its scorers).
+"""
 
 from __future__ import annotations
 
-from caesar_rnn.decoding.decode import Decryption
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from caesar_rnn.cipher import decrypt
+
+if TYPE_CHECKING:
+    from caesar_rnn.decoding.decode import Decryption
+
+
+class Readings:
+    """The words cracker's score per letter of messages read under given shifts, computed on
+    first use and kept (a message's best reading serves both the verdict and the confidence)."""
+
+    def __init__(self, messages: Sequence[str], letters: np.ndarray) -> None:
+        self.messages = messages
+        self.letters = letters
+        self._cache: dict[tuple[int, int], float] = {}
+        self.segmented = 0  # readings segmented so far (for timings)
+
+    def words(self, i: int, shift: int) -> float:
+        key = (i, shift)
+        if key not in self._cache:
+            from caesar_rnn.classical.words import segmenter
+
+            text = decrypt(self.messages[i], shift)
+            self._cache[key] = segmenter().score(text) / max(int(self.letters[i]), 1)
+            self.segmented += 1
+        return self._cache[key]
+
+
+@dataclass
+class Verdict:
+    """Per length bin: the quadgram band that needs no segmenting, and the words floor."""
+
+    language: str
+    quadgram_low: list[float]
+    quadgram_high: list[float]
+    words_floor: list[float]
+
+    def judge(
+        self, quadgrams: np.ndarray, model_best: np.ndarray, readings: Readings
+    ) -> np.ndarray:
+        """(N,) bool: some shift reads as this language. ``quadgrams``: (N, 26) per-quadgram
+        scores of each shift; ``model_best``: the model's best shift of each message."""
+        from caesar_rnn.decoding.calibration import length_bin
+
+        bins = length_bin(readings.letters)
+        best = quadgrams.max(axis=1)
+        out = best >= np.asarray(self.quadgram_high)[bins]
+        unsure = ~out & (best >= np.asarray(self.quadgram_low)[bins])
+        q_best = quadgrams.argmax(axis=1)
+        floor = np.asarray(self.words_floor)
+        for i in np.flatnonzero(unsure).tolist():
+            shifts = {int(model_best[i]), int(q_best[i])}
+            out[i] = max(readings.words(i, k) for k in shifts) >= floor[bins[i]]
+        return out
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any], bins: int) -> Verdict:
+        v = cls(
+            str(doc["language"]),
+            [float(x) for x in doc["quadgram_low"]],
+            [float(x) for x in doc["quadgram_high"]],
+            [float(x) for x in doc["words_floor"]],
+        )
+        if not len(v.quadgram_low) == len(v.quadgram_high) == len(v.words_floor) == bins:
+            raise ValueError("verdict table")
+        return v
+
 
 #: Below this confidence the human output lists the runners-up.
 SURE = 0.99

@@ -17,14 +17,16 @@ from caesar_rnn.decoding.calibration import (
     STYLES,
     Calibration,
     Evidence,
+    FEATURES,
     english_scores,
     expected_calibration_error,
-    fit_platt,
+    fit_logistic,
     length_bin,
     load_calibration,
     reliability,
 )
 from caesar_rnn.decoding.decode import decrypt_messages
+from caesar_rnn.decoding.verdict import Readings, Verdict
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.store import shipped_model_dir
 
@@ -43,15 +45,26 @@ def shipped_cal() -> Calibration:
     return cal
 
 
+def _verdict(low: float = -1e9, high: float = -1e9, words: float = -1e9) -> Verdict:
+    """A verdict table: quadgram scores at or above ``high`` read as English, under ``low`` do
+    not, in between the words floor decides."""
+    k = len(EDGES)
+    return Verdict("english", [low] * k, [high] * k, [words] * k)
+
+
 def _table(a: float = 1.0, b: float = 0.0, c: float = 0.0, floor: float = -6.0) -> Calibration:
-    rows = [[a, b, c] for _ in EDGES]
+    rows = [[a, b, 0.0, 0.0, c] for _ in EDGES]
     top = {s: [1.0] * len(EDGES) for s in STYLES}
-    return Calibration({s: rows for s in STYLES}, [floor] * len(EDGES), 0.5, top)
+    return Calibration({s: rows for s in STYLES}, _verdict(floor, floor), top, 0.5)
 
 
 def _evidence(scores: list[list[float]], letters: list[int], english: list[float]) -> Evidence:
     n = np.array(letters)
     return Evidence(np.array(scores), n, n, np.zeros(len(n), bool), np.array(english))
+
+
+def _texts(letters: list[int]) -> list[str]:
+    return ["thequickbrownfoxjumpsoverthelazydog"[:n] for n in letters]
 
 
 def test_length_bins_cover_short_and_long() -> None:
@@ -65,42 +78,77 @@ def test_features_are_log_odds_and_per_letter_score() -> None:
     row[3], row[5] = -2.0, -4.0
     ev = _evidence([[-50.0] * 26, row], [10, 2], [-4, -4])
     ev.scores[0, 7] = -10.0
-    logit, per_letter = ev.features()
+    logit, per_letter, _ = ev.features()
     assert per_letter[0] == pytest.approx(-1.0)
     assert logit[0] == pytest.approx(40.0 - np.log(25), abs=1e-6) or logit[0] == 30.0
     # Message 1: best is one of the 0.0 shifts; its log-odds against 23 other zeros and two lower.
     rest = np.log(23 + np.exp(-2.0) + np.exp(-4.0))
     assert logit[1] == pytest.approx(-rest)
-    logit_k, _ = ev.features(np.array([7, 3]))
+    logit_k, _, _ = ev.features(np.array([7, 3]))
     assert logit_k[1] < logit[1]
 
 
 def test_identity_table_reproduces_the_softmax_share() -> None:
     ev = _evidence([[0.0] * 25 + [5.0]], [10], [-4.0])
     p = np.exp(5.0) / (25 + np.exp(5.0))
-    assert _table().confidence(ev)[0] == pytest.approx(p)
+    assert _table().judge(ev, _texts([10]))[0][0] == pytest.approx(p)
 
 
 def test_not_english_caps_the_confidence() -> None:
     ev = _evidence([[0.0] * 25 + [40.0]] * 2, [12, 12], [-4.0, -9.0])
-    cal = _table()
-    assert cal.verdict(ev).tolist() == [True, False]
-    conf = cal.confidence(ev)
+    conf, english = _table().judge(ev, _texts([12, 12]))
+    assert english.tolist() == [True, False]
     assert conf[0] > 0.99 and conf[1] == 0.5
 
 
-def test_platt_fit_recovers_a_known_map() -> None:
+def test_the_words_floor_decides_inside_the_quadgram_band() -> None:
+    english = encrypt("she said that it was nothing", 3)
+    rand = encrypt("qxvbzkwjfpgmtd", 3)
+    msgs = [english, rand]
+    ev = _evidence([[0.0] * 3 + [9.0] + [0.0] * 22] * 2, [23, 14], [-4.0, -4.0])
+    ev.english = np.full((2, 26), -9.0)
+    ev.english[:, 3] = -4.0  # the quadgram's best shift is the model's: one reading each
+    # Both in the band: segmented; the English reading reaches the floor, the random one not.
+    readings = Readings(msgs, ev.letters)
+    verdict = _verdict(low=-20.0, high=20.0, words=-6.0)
+    assert verdict.judge(ev.quadgrams(), np.array([3, 3]), readings).tolist() == [True, False]
+    assert readings.segmented == 2
+    assert readings.words(0, 3) > -6.0 > readings.words(1, 3)
+    # Above the band: English without segmenting; under it: not English without segmenting.
+    for low, high, want in ((-20.0, -5.0, [True, True]), (-3.0, 20.0, [False, False])):
+        readings = Readings(msgs, ev.letters)
+        got = _verdict(low, high, -6.0).judge(ev.quadgrams(), np.array([3, 3]), readings)
+        assert got.tolist() == want and readings.segmented == 0
+
+
+def test_the_words_feature_moves_short_messages_only() -> None:
+    cal = _table()
+    for style in STYLES:
+        cal.maps[style] = [[1.0, 0.0, 0.0, 1.0, 0.0] for _ in EDGES]
+    letters = [8, 8, 16]
+    ev = _evidence([[0.0] * 25 + [5.0]] * 3, letters, [-4.0] * 3)
+    msgs = [encrypt("thecatsat", 25)[:8], "qxvbzkwj", _texts([16])[0]]
+    conf, _ = cal.judge(ev, msgs)
+    readings = Readings(msgs, ev.letters)
+    x = cal.design(ev, readings)
+    assert x[0, FEATURES.index("words")] > x[1, FEATURES.index("words")]
+    assert x[2, FEATURES.index("words")] == 0.0  # 16 letters >= words_below: not segmented
+    assert conf[0] > conf[1]
+
+
+def test_logistic_fit_recovers_a_known_map() -> None:
     rng = np.random.default_rng(0)
     logit = rng.normal(2.0, 3.0, 20_000)
     per_letter = rng.normal(-0.5, 0.3, 20_000)
     truth = 1 / (1 + np.exp(-(0.5 * logit + 2.0 * per_letter - 1.0)))
     right = rng.random(20_000) < truth
-    a, b, c = fit_platt(logit, per_letter, right, ridge=1e-3)
-    assert (a, b, c) == pytest.approx((0.5, 2.0, -1.0), abs=0.15)
+    x = np.stack([logit, per_letter, np.ones_like(logit)], axis=1)
+    assert fit_logistic(x, right, ridge=1e-3) == pytest.approx([0.5, 2.0, -1.0], abs=0.15)
 
 
-def test_platt_fit_stays_finite_without_misses() -> None:
-    a, b, c = fit_platt(np.full(300, 20.0), np.zeros(300), np.ones(300, bool))
+def test_logistic_fit_stays_finite_without_misses() -> None:
+    x = np.stack([np.full(300, 20.0), np.zeros(300), np.ones(300)], axis=1)
+    a, b, c = fit_logistic(x, np.ones(300, bool))
     p = 1 / (1 + np.exp(-(a * 20.0 + c)))
     assert 0.99 < p < 1.0
 
@@ -117,7 +165,7 @@ def test_table_round_trips_and_bad_tables_are_refused(tmp_path: Path) -> None:
     cal = _table(0.7, 1.5, -2.0)
     (tmp_path / CALIBRATION).write_text(cal.to_json())
     back = load_calibration(tmp_path)
-    assert back is not None and back.platt == cal.platt and back.english_floor == cal.english_floor
+    assert back is not None and back.maps == cal.maps and back.verdict_table == cal.verdict_table
     assert back.ceiling == {s: [1.0] * len(EDGES) for s in STYLES}
     assert load_calibration(tmp_path / "nothing-here") is None
     doc = json.loads(cal.to_json())
@@ -125,8 +173,11 @@ def test_table_round_trips_and_bad_tables_are_refused(tmp_path: Path) -> None:
         "{not json",
         json.dumps({**doc, "format_version": 99}),
         json.dumps({**doc, "edges": [4, 8]}),
-        json.dumps({**doc, "english_floor": [0.0]}),
-        json.dumps({k: v for k, v in doc.items() if k != "platt"}),
+        json.dumps({**doc, "verdict_table": {**doc["verdict_table"], "words_floor": [0.0]}}),
+        json.dumps({**doc, "verdict_table": None}),
+        json.dumps({k: v for k, v in doc.items() if k != "maps"}),
+        json.dumps({**doc, "maps": {s: [[1.0, 0.0]] * len(EDGES) for s in STYLES}}),
+        json.dumps({**doc, "features": ["logit", "bias"]}),
         json.dumps({**doc, "ceiling": {"letters": [1.0]}}),
     ):
         (tmp_path / CALIBRATION).write_text(broken)
@@ -137,7 +188,8 @@ def test_table_round_trips_and_bad_tables_are_refused(tmp_path: Path) -> None:
 def test_english_scores_tell_english_from_random_letters() -> None:
     english = english_scores([encrypt("there was nothing more to be said about it", 5)])
     rand = english_scores(["qxzvjkwpqzxvbnmq"])
-    assert english[0] > -5.0 > -6.5 > rand[0]
+    assert english.shape == rand.shape == (1, 26)
+    assert english[0, 5] == english.max() > -5.0 > -6.5 > rand.max()
 
 
 def test_shipped_model_verdicts(backend, shipped_cal: Calibration) -> None:  # type: ignore[no-untyped-def]
@@ -147,6 +199,32 @@ def test_shipped_model_verdicts(backend, shipped_cal: Calibration) -> None:  # t
     assert out[0].english is True and out[0].confidence > 0.99 and out[0].calibrated
     assert out[1].english is False and out[1].confidence <= shipped_cal.non_english_cap
     assert out[2].confidence < 0.99  # four letters: never near-certain
+
+
+#: English written for this test (none of the evaluation texts), 8 letters and more each.
+OWN_ENGLISH = [
+    "the garden gate was open",
+    "we left before the rain came",
+    "please bring two loaves of bread",
+    "Mr Hale said he would write soon",
+    "Under the old bridge",
+    "nobody knew where the key had gone",
+    "it was colder than yesterday",
+    "Call me when you arrive in Leeds",
+]
+
+
+def test_shipped_verdict_on_english_and_random_letters(backend, shipped_cal) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    english = decrypt_messages(
+        [encrypt(t, 7) for t in OWN_ENGLISH], backend, calibration=shipped_cal
+    )
+    assert [d.english for d in english] == [True] * len(OWN_ENGLISH)
+    rng = random.Random(3)
+    rand = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(16)) for _ in range(40)]
+    flagged = [d.english is False for d in decrypt_messages(rand, backend, calibration=shipped_cal)]
+    assert sum(flagged) >= 36  # the report measures >= 99 % at 16 letters
 
 
 def test_alternatives_rank_as_the_scores_and_share_the_rest(backend, shipped_cal) -> None:  # type: ignore[no-untyped-def]
@@ -182,7 +260,7 @@ def test_argmax_says_whether_it_is_one_shift(backend, shipped_cal) -> None:  # t
 
 
 def test_no_letters() -> None:
-    assert english_scores([]).shape == (0,)
+    assert english_scores([]).shape == (0, 26)
 
 
 def test_ceiling_is_what_the_confident_answers_bear_out() -> None:
@@ -198,7 +276,7 @@ def test_ceiling_caps_the_map() -> None:
     cal = _table()
     cal.ceiling = {s: [0.9] * len(EDGES) for s in STYLES}
     ev = _evidence([[0.0] * 25 + [40.0]], [12], [-4.0])
-    assert cal.confidence(ev)[0] == pytest.approx(0.9)
+    assert cal.judge(ev, _texts([12]))[0][0] == pytest.approx(0.9)
 
 
 def test_notes_for_people() -> None:
