@@ -80,11 +80,13 @@ def assess(msgs: list[Message], backend: Any, cal: Any) -> dict[str, Any]:
         for lo, hi in FLAG_RANGES
         if ((n >= lo) & (n <= hi)).any()
     }
+    six = n >= 6
     return {
         "messages": len(msgs),
         "exact": round(float(right.mean()), 4),
         "before": scores(before, right),
         "after": scores(after, right),
+        "ece_after_from_6": round(expected_calibration_error(after[six], right[six]), 4),
         **flags,
         "judge_ms_per_message": round(1000 * judged / len(msgs), 3),
         "_arrays": (before, after, right),
@@ -170,7 +172,7 @@ def _row(name: str, r: dict[str, Any], flag_keys: tuple[str, ...]) -> str:
     flags = " | ".join(str(r.get(f"flagged_{k}", "-")) for k in flag_keys)
     return (
         f"| {name} | {r['messages']} | {r['exact']:.3f} | {b['ece']:.4f} | {a['ece']:.4f} "
-        f"| {a['ece_noise']:.4f} | {b['exact_at_high']} | {a['exact_at_high']} "
+        f"| {a['ece_noise']:.4f} | {r['ece_after_from_6']:.4f} | {b['exact_at_high']} | {a['exact_at_high']} "
         f"| {b['wrong_at_high']} / {b['wrong']} | {a['wrong_at_high']} / {a['wrong']} | {flags} |"
     )
 
@@ -178,11 +180,12 @@ def _row(name: str, r: dict[str, Any], flag_keys: tuple[str, ...]) -> str:
 def _table(results: dict[str, Any], names: list[str], flag_keys: tuple[str, ...]) -> list[str]:
     heads = {"4_7": "4-7", "8_999": "8+", "4_4": "4", "8_8": "8", "12_12": "12", "12_999": "12+"}
     return [
-        "| set | msgs | exact | ECE before | ECE after | ECE noise | exact at high, before "
+        "| set | msgs | exact | ECE before | ECE after | ECE noise | ECE after, 6+ letters "
+        "| exact at high, before "
         "| after | wrong at high / wrong, before | after | "
         + " | ".join(f"flagged {heads[k]}" for k in flag_keys)
         + " |",
-        "|---|" + "--:|" * (9 + len(flag_keys)),
+        "|---|" + "--:|" * (10 + len(flag_keys)),
         *(_row(n, results[n], flag_keys) for n in names),
     ]
 
@@ -203,6 +206,7 @@ def write_markdown(results: dict[str, Any], args: argparse.Namespace, path: Path
         "texts). High = confidence >= 0.99. ECE: expected calibration error over 20 equal-width "
         "bins; ECE noise: the ECE a perfectly calibrated answer set with the same confidences "
         "shows at this sample size (the part of the ECE that is sampling, not miscalibration). "
+        "ECE after, 6+ letters: the same without the 4-letter messages. "
         "Flagged: the share of messages of that many letters judged not English.",
         "",
         "![reliability diagram](calibration.png)",

@@ -16,8 +16,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
-from calibrate import TUNE_LENGTHS, measure  # noqa: E402
-from trust_report import LENGTHS, random_messages  # noqa: E402
+from calibrate import TUNE_LENGTHS, measure, random_messages  # noqa: E402
+from trust_report import LENGTHS, RANDOM_LENGTHS  # noqa: E402
 from tuning_text import tuning_words  # noqa: E402
 
 from caesar_rnn.cipher import decrypt  # noqa: E402
@@ -49,7 +49,7 @@ def message_sets(shared: Path, per_length: int, seed: int) -> dict[str, list]:
                 out[f"{name}-{style}-{cut}"] = sample_messages(
                     text, per_length, LENGTHS, (style,), seed, mid
                 )
-    out["random"] = random_messages(per_length, seed)
+    out["random"] = random_messages(RANDOM_LENGTHS, per_length, seed)
     for lang in sorted((corpora / "ud-dev").glob("*.txt")):
         out[f"ud-{lang.stem}"] = sample_messages(
             TextCorpus.from_files([lang]), per_length // 2, LENGTHS, ("natural",), seed, 0.0

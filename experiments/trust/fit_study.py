@@ -52,7 +52,11 @@ def features(d: dict[str, np.ndarray]) -> np.ndarray:
     q[rows, k] = -np.inf
     qmargin = (qown - q.max(axis=1)) / np.maximum(d["n"] - 3, 1)
     words = np.clip(d["words_model"], -15, 0)
-    return np.stack([logit, per_letter, np.clip(qmargin, -3, 3), words], axis=1)
+    short = d["n"] < 12
+    words_short = np.where(short, words, 0.0)
+    second = np.nan_to_num(d.get("words_second", np.full(len(s), np.nan)), nan=0.0)
+    margin = np.where(short, np.clip(d["words_model"] - np.maximum(second, -15), -5, 5), 0.0)
+    return np.stack([logit, per_letter, np.clip(qmargin, -3, 3), words, words_short, margin], 1)
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float, prior: np.ndarray) -> np.ndarray:
@@ -141,16 +145,18 @@ def report(name: str, fit: Callable, tune: dict[str, np.ndarray]) -> None:
 def main() -> None:
     tunes = {src: cat([load(f"tune-{src}-{s}") for s in ("letters", "natural")]) for src in SOURCES}
     every = cat(list(tunes.values()))
-    report("shipped recipe: pydoc, Platt(logit, per-letter), succession ceiling",
-           per_bin([0, 1]), tunes["pydoc"])  # fmt: skip
-    report("all prose, Platt(logit, per-letter), ceiling", per_bin([0, 1]), every)
-    report("all prose, Platt(logit, per-letter, qmargin), ceiling", per_bin([0, 1, 2]), every)
-    report("all prose, Platt(logit, per-letter, qmargin), no ceiling",
-           per_bin([0, 1, 2], cap="none"), every)  # fmt: skip
-    report("all prose, Platt(logit, per-letter, qmargin, words), no ceiling",
-           per_bin([0, 1, 2, 3], cap="none"), every)  # fmt: skip
-    report("all prose, Platt(logit, per-letter, words), no ceiling",
-           per_bin([0, 1, 3], cap="none"), every)  # fmt: skip
+    if "--new" not in sys.argv:
+        report("shipped recipe: pydoc, Platt(logit, per-letter), succession ceiling",
+               per_bin([0, 1]), tunes["pydoc"])  # fmt: skip
+        report("all prose, Platt(logit, per-letter), ceiling", per_bin([0, 1]), every)
+        report("all prose, Platt(logit, per-letter, qmargin), ceiling", per_bin([0, 1, 2]), every)
+        report("all prose, Platt(logit, per-letter, qmargin, words), no ceiling",
+               per_bin([0, 1, 2, 3], cap="none"), every)  # fmt: skip
+    report("shipped v2: logit, per-letter, qmargin, words under 12, ceiling",
+           per_bin([0, 1, 2, 4]), every)  # fmt: skip
+    report("v2 + words margin over the second shift under 12, ceiling",
+           per_bin([0, 1, 2, 4, 5]), every)  # fmt: skip
+    report("v2 + words margin, ridge 0.1, ceiling", per_bin([0, 1, 2, 4, 5], ridge=0.1), every)
 
 
 if __name__ == "__main__":
