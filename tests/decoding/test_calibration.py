@@ -14,10 +14,10 @@ from caesar_rnn.decoding.backends import load_backend
 from caesar_rnn.decoding.calibration import (
     CALIBRATION,
     EDGES,
+    FEATURES,
     STYLES,
     Calibration,
     Evidence,
-    FEATURES,
     english_scores,
     expected_calibration_error,
     fit_logistic,
