@@ -152,7 +152,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--model", type=Path, default=shipped_model_dir())
     ap.add_argument("--sources", nargs="+", default=list(SOURCES), choices=SOURCES)
     ap.add_argument("--per-length", type=int, default=300, help="per source, length and style")
-    ap.add_argument("--quantile", type=float, default=0.004, help="words floor quantile")
+    ap.add_argument("--quantile", type=float, default=0.005, help="words floor quantile")
     ap.add_argument("--low-quantile", type=float, default=0.0005, help="of English quadgrams")
     ap.add_argument("--high-quantile", type=float, default=0.99, help="of random quadgrams")
     ap.add_argument("--random-per-length", type=int, default=2000)
