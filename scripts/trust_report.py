@@ -8,7 +8,7 @@ a-z strings (letters only, and as space-separated "words"); the UD dev texts of 
 (../shared/corpora/ud-dev). Writes docs/calibration.md, docs/calibration.json and the
 reliability diagram docs/calibration.png.
 
-    .venv/bin/python scripts/trust_report.py --shared ../shared          # about 10 min, 2 cores
+    .venv/bin/python scripts/trust_report.py --shared ../shared   # --per-length 500: 7-25 min, 2 cores
 """
 
 from __future__ import annotations

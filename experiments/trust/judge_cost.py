@@ -44,9 +44,9 @@ def main() -> None:
     assert cal is not None
     prepare()
     for name, msgs in sets.items():
-        crack(msgs[:50])  # warm the quadgram table
+        crack(msgs[:50], "ngram")  # warm the quadgram table
         t0 = time.perf_counter()
-        crack(msgs)
+        crack(msgs, "ngram")
         t1 = time.perf_counter()
         ev = key_evidence(msgs, backend)
         t2 = time.perf_counter()
