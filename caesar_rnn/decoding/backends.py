@@ -38,8 +38,16 @@ class TorchBackend:
             return self.model(t, lens).float().cpu().numpy()
 
 
-def load_backend(model_dir: str | Path, device: str = "cpu") -> Backend:
+def load_backend(model_dir: str | Path, device: str = "cpu", cascade: bool = True) -> Backend:
+    """The model in ``model_dir`` on ``device``. On the CPU, with ``cascade``, the key decode
+    runs behind the fast stage tuned for these weights, if there is one
+    (``caesar_rnn.decoding.cascade``)."""
     if device == "cpu":
         meta = load_meta(model_dir)
-        return NumpyRNN(meta.model, load_weights(model_dir, meta.model))
+        net = NumpyRNN(meta.model, load_weights(model_dir, meta.model))
+        if cascade:
+            from caesar_rnn.decoding.cascade import load_cascade
+
+            net.cascade = load_cascade(model_dir)
+        return net
     return TorchBackend(model_dir, device)

@@ -136,35 +136,27 @@ def _decrypt_key(
     """One shift per message from its key scores (``ev``, the ``mode`` decode's: key or
     hybrid), with ``top`` runners-up."""
     conf, english, _ = judge(ev, calibration, messages)
+    cal = calibration is not None
+    s = ev.scores
+    rows = np.arange(len(s))[:, None]
+    order = np.argsort(-s, axis=1, kind="stable")  # (N, 26)
+    # The chance the best is wrong, shared among the others as their softmax shares it.
+    others = np.exp(np.minimum(s - s[rows, order[:, 1:2]], 0.0))  # (N, 26), 1 at the runner-up
+    others[rows[:, 0], order[:, 0]] = 0.0
+    share = (1.0 - conf)[:, None] * others[rows, order[:, 1 : 1 + top]]
+    share /= others.sum(axis=1, keepdims=True)  # (N, top)
+    flags = [None] * len(s) if english is None else english.tolist()
     results = []
-    for i, (msg, n) in enumerate(zip(messages, ev.letters.tolist(), strict=True)):
+    for msg, n, k, c, flag, alt, p in zip(
+        messages, ev.letters.tolist(), order[:, 0].tolist(), conf.tolist(), flags,
+        order[:, 1 : 1 + top].tolist(), share.tolist(), strict=True,
+    ):  # fmt: skip
         if not n:
-            results.append(
-                Decryption(msg, msg, None, 0.0, calibrated=calibration is not None, decode=mode)
-            )
+            results.append(Decryption(msg, msg, None, 0.0, calibrated=cal, decode=mode))
             continue
-        order = np.argsort(-ev.scores[i], kind="stable")
-        k = int(order[0])
-        # The chance the best is wrong, shared among the others as their softmax shares it.
-        others = np.exp(ev.scores[i, order[1:]] - ev.scores[i, order[1]])
-        share = (1.0 - conf[i]) * others / others.sum()
-        alts = [
-            Alternative(int(j), decrypt(msg, int(j)), float(q))
-            for j, q in zip(order[1 : 1 + top], share, strict=False)
-        ]
+        alts = [Alternative(j, decrypt(msg, j), q) for j, q in zip(alt, p, strict=True)]
         # One key for the whole message is a table lookup per character (str.translate).
-        results.append(
-            Decryption(
-                msg,
-                decrypt(msg, k),
-                k,
-                float(conf[i]),
-                _flag(english, i),
-                alts,
-                calibration is not None,
-                mode,
-            )
-        )
+        results.append(Decryption(msg, decrypt(msg, k), k, c, flag, alts, cal, mode))
     return results
 
 

@@ -6,7 +6,10 @@ second reading's scores added (``second_readings``). Runs in NumPy (no torch imp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -35,6 +38,15 @@ def key_scores(logp: np.ndarray, cipher: np.ndarray, mask: np.ndarray) -> np.nda
     idx = (np.minimum(cipher, N_LETTERS - 1)[..., None] - _SHIFTS) % N_LETTERS  # (B, T, 26)
     picked = np.take_along_axis(logp, idx, axis=2)  # (B, T, 26)
     return (picked * mask[..., None]).sum(axis=1)
+
+
+def log_odds(scores: np.ndarray) -> np.ndarray:
+    """(N,) the log-odds of each row's best shift against the other 25 together (scores as
+    log-probabilities: finite where the softmax share would round to 1)."""
+    top = scores.max(axis=1, keepdims=True)
+    e = np.exp(scores - top)  # (N, 26)
+    rest = e.sum(axis=1) - 1.0  # the best contributes exactly 1
+    return -np.log(np.maximum(rest, 1e-300))
 
 
 def softmax_max(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -176,21 +188,38 @@ def _key_scores(
 
 
 def _prefix_scores(
-    backend: Backend, toks: list[bytes], prefix: int, window: int, batch: int, views: bool
-) -> tuple[np.ndarray, list[bytes]]:
-    """Key scores (N, 26) from each message's first ``prefix`` tokens, then again from all of
-    it for the longer messages whose prefix left the key undecided (confidence < DECISIVE),
-    with the tokens each message's scores come from.
-    The prefix pass is the fast path, so it reads once; the second pass reads as ``views``."""
+    backend: Backend,
+    toks: list[bytes],
+    prefix: int,
+    window: int,
+    batch: int,
+    views: bool,
+    first: Backend | None = None,
+    decided: Callable[[np.ndarray], np.ndarray] | None = None,
+    reads: np.ndarray | None = None,
+) -> tuple[np.ndarray, list[bytes], np.ndarray]:
+    """Key scores (N, 26) from each message's first ``prefix`` tokens, read once by ``first``
+    (default: ``backend``), then again by ``backend``, as ``views`` says, from all of it for the
+    messages whose prefix left the key undecided, with the tokens each message's scores come
+    from and which messages were read again (N,) bool. ``decided`` maps the prefix scores to
+    the messages decided (default: a confidence of ``DECISIVE`` or more, or no more tokens);
+    ``reads`` (N,) bool: the messages the first pass reads (default: all)."""
     used = [t[:prefix] for t in toks]
-    scores = _key_scores(backend, used, window, batch, views=False)
-    _, conf = softmax_max(scores)
-    redo = [i for i, t in enumerate(toks) if len(t) > prefix and conf[i] < DECISIVE]
-    if redo:
+    if reads is not None:
+        used = [u if r else b"" for u, r in zip(used, reads.tolist(), strict=True)]
+    scores = _key_scores(first or backend, used, window, batch, views=False)
+    if decided is None:
+        short = np.array([len(t) <= prefix for t in toks], bool)
+        done = short | (softmax_max(scores)[1] >= DECISIVE)
+    else:
+        done = decided(scores)
+    whole = ~done
+    redo = np.flatnonzero(whole)
+    if len(redo):
         scores[redo] = _key_scores(backend, [toks[i] for i in redo], window, batch, views)
-        for i in redo:
+        for i in redo.tolist():
             used[i] = toks[i]
-    return scores, used
+    return scores, used, whole
 
 
 def scored_letters(toks: list[bytes], window: int, second: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -199,6 +228,37 @@ def scored_letters(toks: list[bytes], window: int, second: bool) -> tuple[np.nda
     n = np.array([len(t) - t.count(_BOUNDARY) for t in toks], np.int64)
     twice = np.array([second and len(t) <= window for t in toks], bool) & (n >= VIEW_MIN_LETTERS)
     return n, n + np.where(twice, n - 1, 0)
+
+
+def _read(
+    messages: list[str],
+    toks: list[bytes],
+    backend: Backend,
+    window: int,
+    batch: int,
+    key_prefix: int,
+    views: bool,
+    cascade: Any,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(key scores (N, 26), letter positions summed into each), read whole, from a prefix
+    (``key_prefix``) or behind the fast stage (``cascade``, a ``decoding.cascade.Cascade``)."""
+    second = views and backend.config.canonical
+    if not key_prefix and cascade is None:
+        return _key_scores(backend, toks, window, batch, views), scored_letters(
+            toks, window, second
+        )[1]
+    if key_prefix:
+        scores, used, whole = _prefix_scores(backend, toks, key_prefix, window, batch, views)
+    else:
+        n = scored_letters(toks, window, False)[0]
+        decided = partial(cascade.decided, messages, n)
+        scores, used, whole = _prefix_scores(
+            backend, toks, cascade.prefix, window, batch, views, cascade.fast, decided,
+            n >= cascade.min_letters,
+        )  # fmt: skip
+    # A message read again whole was read as ``views`` says; the first pass reads once.
+    twice, once = scored_letters(used, window, second)[1], scored_letters(used, window, False)[1]
+    return scores, np.where(whole, twice, once)
 
 
 def key_evidence(
@@ -215,22 +275,35 @@ def key_evidence(
     ``english=False`` skips the quadgram scores (``english_scores``), left at 0; ``hybrid``: the
     scores are the hybrid decode's (``with_words``)."""
     toks = [_encode(m, backend.config.boundaries) for m in messages]
-    if key_prefix:
-        scores, toks = _prefix_scores(backend, toks, key_prefix, window, batch, views)
-        full = [len(t) > key_prefix for t in toks]  # read whole: its second reading counts too
-    else:
-        scores = _key_scores(backend, toks, window, batch, views)
-        full = [True] * len(toks)
+    cascade = getattr(backend, "cascade", None)  # only the plain key decode runs behind one
+    cascade = cascade if views and not (key_prefix or hybrid) else None
+    scores, scored = _read(messages, toks, backend, window, batch, key_prefix, views, cascade)
     if hybrid:
         scores = with_words(messages, scores)
-    second = views and backend.config.canonical
-    letters, scored = scored_letters(toks, window, second)
-    if key_prefix:
-        once, _ = scored_letters(toks, window, False)
-        scored = np.where(full, scored, once)
+    letters, _ = scored_letters(toks, window, False)
     natural = np.array([not (m.strip().isascii() and m.strip().isalpha()) for m in messages])
     how = english_scores(messages) if english else np.zeros(len(messages))
     return Evidence(scores, letters, scored, natural.astype(bool), how)
+
+
+_LOWER = bytes.maketrans(ALPHABET.upper().encode(), ALPHABET.encode())
+_NOT_LETTER = bytes(b for b in range(256) if not (97 <= b <= 122 or 65 <= b <= 90))
+
+
+def quadgram_scores(messages: list[str], shifts: np.ndarray) -> np.ndarray:
+    """(N,) each message's quadgram log10-likelihood per quadgram (of its ASCII letters) under its
+    one shift in ``shifts``, as ``english_scores`` scores every shift; NaN under 4 letters."""
+    from caesar_rnn.classical.ngrams import ngram_logp
+
+    data = [m.encode("utf-8", "surrogateescape").translate(_LOWER, _NOT_LETTER) for m in messages]
+    n = np.fromiter(map(len, data), np.int64, len(data))
+    owner = np.repeat(np.arange(len(data)), n)  # (L,)
+    plain = (np.frombuffer(b"".join(data), np.uint8) - 97 - shifts[owner]) % N_LETTERS  # (L,)
+    codes = plain[:-3] * N_LETTERS**3 + plain[1:-2] * N_LETTERS**2
+    codes += plain[2:-1] * N_LETTERS + plain[3:]  # (L-3,) every quadgram of the joined letters
+    inside = owner[:-3] == owner[3:]  # those within one message
+    total = np.bincount(owner[:-3][inside], ngram_logp(4)[codes[inside]], len(data))
+    return np.where(n >= 4, total / np.maximum(n - 3, 1), np.nan)
 
 
 def shift_scores(
@@ -246,6 +319,15 @@ def shift_scores(
     for every shift."""
     toks = [_encode(m, backend.config.boundaries) for m in messages]
     return _key_scores(backend, toks, window, batch, views)
+
+
+def prefix_scores(
+    messages: list[str], backend: Backend, prefix: int, batch: int = BATCH_TOKENS
+) -> np.ndarray:
+    """(B, 26) the key scores of each message's first ``prefix`` tokens, read once: what a
+    cascade's fast stage (``caesar_rnn.decoding.cascade``) decides from."""
+    toks = [_encode(m, backend.config.boundaries)[:prefix] for m in messages]
+    return _key_scores(backend, toks, WINDOW, batch, views=False)
 
 
 def with_words(

@@ -138,6 +138,7 @@ class SharedForward:
     def __init__(self, backend: Any, max_bytes: int = 512 << 20) -> None:
         self.inner = backend
         self.config = backend.config
+        self.cascade = getattr(backend, "cascade", None)  # the key decode's fast stage
         self.max_bytes = max_bytes
         self._memo: OrderedDict[tuple[Any, ...], tuple[np.ndarray, float]] = OrderedDict()
         self._bytes = 0

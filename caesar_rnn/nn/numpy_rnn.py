@@ -13,6 +13,8 @@ Halving is exact in floating point, so this changes no result beyond summation o
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS
@@ -111,6 +113,9 @@ def rotate_to_a(tokens: Array) -> Array:
 
 
 class NumpyRNN:
+    #: The key decode's fast stage, set by ``decoding.backends.load_backend`` (None: no cascade).
+    cascade: Any = None
+
     def __init__(self, config: ModelConfig, weights: dict[str, Array]) -> None:
         self.config = config
         self.w = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in weights.items()}
