@@ -7,7 +7,9 @@ measured in the same run, so that ratios hold on a busy machine. Training: scrip
     python scripts/bench.py --sections words --lines 20000   # crack --method words vs ngram
 
 Every figure is a median over --repeat runs of a fresh process (wall clock, start-up included),
-with the peak RSS of the largest process in it (os.wait4). Inputs go to a temporary folder
+with the peak RSS of the largest process in it (os.wait4). The many-messages section alternates
+the n-gram crack with each decrypt variant in every round, and its ratio column is the median of
+the rounds' ratios (crack time / decrypt time: 1.00x or more means decrypt is as fast). Inputs go to a temporary folder
 (--tmp), deleted at the end. Prints a Markdown table on stdout; progress on stderr.
 """
 
@@ -127,35 +129,53 @@ def accuracy(out: Path, plain: Path, crack: bool = False) -> float:
     return sum(a == b for a, b in zip(got, want, strict=True)) / len(want)
 
 
-def messages(n: int, repeat: int, tmp: Path, models: list[str]) -> None:
+def messages(n: int, repeat: int, tmp: Path, models: list[str], jobs: list[int]) -> None:
+    """The n-gram crack (reference) and each decrypt variant on the same file, alternating within
+    each round, so that every variant's ratio to the crack is taken between neighbouring runs
+    (robust to a load that changes during the run): the median of the rounds' ratios."""
     log(f"many short messages: {n:,} lines")
     src, plain, out = tmp / "msgs.txt", tmp / "plain.txt", tmp / "out.txt"
     chars = make_messages(src, plain, n)
-    t, rss = timed([*CLI, "crack", "--file", str(src), "--top", "1", "--json"], repeat, out)
-    acc = accuracy(out, plain, crack=True)
-    ref = chars / t
-    row(
-        "messages",
-        f"`crack --file` n-gram (reference), msg acc {acc:.3f}",
-        f"{n / t:,.0f} msg/s, {ref:,.0f} chars/s",
-        "1.00x",
-        rss,
-    )
+    crack = [*CLI, "crack", "--file", str(src), "--top", "1", "--json"]
+    variants = []
     for model in models:
         name = Path(model).name if Path(model).name != "default" else "shipped"
-        for jobs, prefix in ((1, 0), (2, 0), (2, 16)):
-            cmd = [*CLI, "decrypt", "--file", str(src), "--model", model, "--jobs", str(jobs)]
-            cmd += ["--key-prefix", str(prefix)]
-            t, rss = timed(cmd, repeat, out)
-            acc = accuracy(out, plain)
+        for j, prefix in [(j, 0) for j in jobs] + [(max(jobs), 16)]:
+            cmd = [*CLI, "decrypt", "--file", str(src), "--model", model, "--jobs", str(j)]
             opt = f" --key-prefix {prefix}" if prefix else ""
-            row(
-                "messages",
-                f"`decrypt --file --jobs {jobs}{opt}` ({name}), msg acc {acc:.3f}",
-                f"{n / t:,.0f} msg/s, {chars / t:,.0f} chars/s",
-                f"{chars / t / ref:.2f}x",
-                rss,
+            variants.append(
+                (f"`decrypt --file --jobs {j}{opt}` ({name})", cmd + ["--key-prefix", str(prefix)])
             )
+    walls: dict[str, list[float]] = {"crack": []}
+    ratios: dict[str, list[float]] = {what: [] for what, _ in variants}
+    rss: dict[str, int] = {}
+    acc: dict[str, float] = {}
+    for _ in range(repeat):
+        t_ref, rss["crack"] = timed(crack, 1, out)
+        walls["crack"].append(t_ref)
+        acc["crack"] = accuracy(out, plain, crack=True)
+        for what, cmd in variants:
+            t, rss[what] = timed(cmd, 1, out)
+            walls.setdefault(what, []).append(t)
+            ratios[what].append(t_ref / t)
+            acc[what] = accuracy(out, plain)
+    t = statistics.median(walls["crack"])
+    row(
+        "messages",
+        f"`crack --file --top 1 --json` n-gram (reference), msg acc {acc['crack']:.3f}",
+        f"{n / t:,.0f} msg/s, {chars / t:,.0f} chars/s",
+        "1.00x",
+        rss["crack"],
+    )
+    for what, _ in variants:
+        t = statistics.median(walls[what])
+        row(
+            "messages",
+            f"{what}, msg acc {acc[what]:.3f}",
+            f"{n / t:,.0f} msg/s, {chars / t:,.0f} chars/s",
+            f"{statistics.median(ratios[what]):.2f}x",
+            rss[what],
+        )
 
 
 def words(n: int, repeat: int, tmp: Path) -> None:
@@ -225,6 +245,9 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=20000)
     ap.add_argument("--whole-mb", type=int, default=200)
     ap.add_argument("--models", nargs="*", default=[], help="more model dirs to compare")
+    ap.add_argument(
+        "--jobs", type=int, nargs="+", default=[1, 2], help="decrypt --jobs values to time"
+    )
     ap.add_argument("--tmp", default=None, help="folder for the inputs (default: a temp dir)")
     args = ap.parse_args()
 
@@ -237,7 +260,7 @@ def main() -> None:
         if "startup" in args.sections:
             startup(args.startup_repeat, model)
         if "messages" in args.sections:
-            messages(args.lines, args.repeat, tmp, [model, *args.models])
+            messages(args.lines, args.repeat, tmp, [model, *args.models], args.jobs)
         if "words" in args.sections:
             words(args.lines, args.repeat, tmp)
         if "whole" in args.sections:
