@@ -50,23 +50,25 @@ class _Direction:
         self.H, self.G, self.arch = H, G, arch
 
     def table(self) -> Array:
-        """Input projection of every one-hot symbol, bias included: (V, G*H)."""
-        return self.w_in + self.b_in
+        """Input projection of every one-hot symbol, bias included, gate-major: (G, V, H), so
+        that one row lookup gives the (G, T, B, H) layout ``run`` reads."""
+        V = self.w_in.shape[0]
+        return (self.w_in + self.b_in).reshape(V, self.G, self.H).transpose(1, 0, 2).copy()
 
-    def run(self, xw: Array, out: Array, reverse: bool, active: Array | None) -> None:
-        """Run over xw (T, B, G*H), writing hidden states into out (T, B, H).
+    def run(self, xg: Array, out: Array, reverse: bool, active: Array | None) -> None:
+        """Run over the input projections xg (G, T, B, H) (any strides; each (B, H) block
+        contiguous in its rows), writing hidden states into out (T, B, H).
         ``active`` (T, B, 1) float marks real steps; a reversed run keeps its state at zero over
         a message's padding, so it starts at each message's own last letter."""
-        T, B, _ = xw.shape
-        H, G, w = self.H, self.G, self.w_g
-        xg = xw.reshape(T, B, G, H).transpose(0, 2, 1, 3).copy()  # (T, G, B, H)
+        _, T, B, H = xg.shape
+        w = self.w_g
         h = np.zeros((B, H), np.float32)
         c = np.zeros((B, H), np.float32) if self.arch == "lstm" else None
         for t in range(T - 1, -1, -1) if reverse else range(T):
             ht = out[t]  # (B, H)
             if self.arch == "gru":
                 rz = np.matmul(h, w[:2])  # (2, B, H)
-                rz += xg[t, :2]
+                rz += xg[:2, t]
                 np.tanh(rz, out=rz)
                 rz += 1.0
                 rz *= 0.5  # r, z
@@ -74,7 +76,7 @@ class _Direction:
                 hn = h @ w[2]  # (B, H)
                 hn += self.bhh_n
                 hn *= rz[0]
-                hn += xg[t, 2]
+                hn += xg[2, t]
                 np.tanh(hn, out=hn)  # n
                 np.subtract(h, hn, out=ht)
                 ht *= rz[1]
@@ -82,7 +84,7 @@ class _Direction:
             elif self.arch == "lstm":
                 assert c is not None
                 g = np.matmul(h, w)  # (4, B, H)
-                g += xg[t]
+                g += xg[:, t]
                 np.tanh(g, out=g)
                 g[:2] += 1.0
                 g[:2] *= 0.5  # i, f
@@ -93,7 +95,7 @@ class _Direction:
                 np.tanh(c, out=ht)
                 ht *= g[3]
             else:
-                np.add(h @ w[0], xg[t, 0], out=ht)
+                np.add(h @ w[0], xg[0, t], out=ht)
                 np.tanh(ht, out=ht)
             if active is not None and reverse:
                 ht *= active[t]
@@ -127,7 +129,7 @@ class NumpyRNN:
             for layer in range(config.layers):
                 names = [f"l{layer}{s}" for s in ("", "_reverse")[: config.directions]]
                 self.dirs.append([_Direction(config, self.w, n) for n in names])
-            self.tables = [d.table() for d in self.dirs[0]]  # (V, G*H) each
+            self.tables = [d.table() for d in self.dirs[0]]  # (G, V, H) each
 
     def logits(self, tokens: Array, lengths: Array | None = None) -> Array:
         """tokens (B, T) int -> logits (B, T, 26). Positions at or past ``lengths`` are padding:
@@ -152,11 +154,14 @@ class NumpyRNN:
             outs = []
             for d, direction in enumerate(dirs):
                 if layer == 0:
-                    xw = self.tables[d][tok_tm]  # (T, B, G*H): one-hot @ W is a row lookup
+                    xg = self.tables[d][:, tok_tm]  # (G, T, B, H): one-hot @ W is a row lookup
                 else:
                     xw = _project(xs, direction.w_in, direction.b_in)  # (T, B, G*H)
+                    G, H = direction.G, direction.H
+                    # Gate-major and contiguous: each step's (B, H) blocks are read whole.
+                    xg = xw.reshape(T, B, G, H).transpose(2, 0, 1, 3).copy()  # (G, T, B, H)
                 out = np.empty((T, B, cfg.hidden), np.float32)  # (T, B, H)
-                direction.run(xw, out, d == 1, active)
+                direction.run(xg, out, d == 1, active)
                 outs.append(out)
             xs = outs
         y = _project(xs, self.wt["head.weight"], self.w["head.bias"])  # (T, B, 26)
