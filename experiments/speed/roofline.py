@@ -40,7 +40,9 @@ def rate(fn, seconds: float = 2.0) -> float:
 def main() -> None:
     a = np.random.default_rng(0).standard_normal((1024, 1024), np.float32)
     peak = rate(lambda: a @ a) * 2 * 1024**3 / 1e9
-    print(f"load average {os.getloadavg()[0]:.2f}; float32 GEMM 1024^3, one thread: {peak:.1f} GFLOP/s")
+    print(
+        f"load average {os.getloadavg()[0]:.2f}; float32 GEMM 1024^3, one thread: {peak:.1f} GFLOP/s"
+    )
     rng = np.random.default_rng(1)
     for name, path in (("default", shipped_model_dir()), ("fast", fast_model_dir())):
         be = load_backend(path, cascade=False)

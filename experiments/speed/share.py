@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 from caesar_rnn.decoding import scores
 from caesar_rnn.decoding.backends import load_backend
@@ -15,7 +16,7 @@ from caesar_rnn.store import shipped_model_dir
 
 
 def main() -> None:
-    msgs = open(sys.argv[1], encoding="utf-8").read().splitlines()
+    msgs = Path(sys.argv[1]).read_text(encoding="utf-8").splitlines()
     main_model = load_backend(shipped_model_dir())
     seen: list[tuple[str, int, int, float]] = []
     inner = scores._key_scores
