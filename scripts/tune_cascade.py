@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", type=Path, default=shipped_model_dir())
     ap.add_argument("--fast", type=Path, default=fast_model_dir())
-    ap.add_argument("--prefix", type=int, default=16, help="tokens the fast stage reads")
+    ap.add_argument("--prefix", type=int, default=24, help="tokens the fast stage reads")
     ap.add_argument("--per-length", type=int, default=400, help="messages per length and style")
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--dry-run", action="store_true", help="print, write nothing")

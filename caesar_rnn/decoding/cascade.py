@@ -36,7 +36,7 @@ FORMAT_VERSION = 1
 class Gate:
     """When the fast stage's key stands (see the module's doc)."""
 
-    prefix: int = 16
+    prefix: int = 24
     min_letters: int = 12
     min_logodds: float = 10.0
     quadgram: float = -6.0
