@@ -124,3 +124,19 @@ def test_quadgram_scores_score_one_shift_as_english_scores_scores_all() -> None:
     ok = n >= 4
     assert np.allclose(q[ok], full[np.arange(len(msgs)), shifts][ok], atol=1e-6)
     assert np.isnan(q[~ok]).all()
+
+
+def test_fast_model_was_trained_by_its_recipe() -> None:
+    """models/fast records the recipe it was trained with: recipes/fast.toml, word for word."""
+    recipe = Path(__file__).parents[2] / "recipes" / "fast.toml"
+    doc = json.loads((fast_model_dir() / "config.json").read_text(encoding="utf-8"))
+    assert doc["training"]["recipe"]["text"] == recipe.read_text(encoding="utf-8")
+    assert doc["model"] == {
+        "arch": "gru",
+        "bidirectional": True,
+        "boundaries": True,
+        "canonical": True,
+        "dropout": 0.0,
+        "hidden": 64,
+        "layers": 1,
+    }
