@@ -249,7 +249,12 @@ def encrypt(text: str | Messages, shift: int = 3) -> str | list[str]:
 
 
 def crack(
-    text: str, method: str = "ngram", top: int = 5, *, model: str | Path | Model | None = None
+    text: str,
+    method: str = "ngram",
+    top: int = 5,
+    *,
+    model: str | Path | Model | None = None,
+    lang: str | None = None,
 ) -> list[Candidate]:
     """Try all 26 keys on one message and rank them: the ``top`` best candidates (``.shift``,
     ``.score``, ``.plaintext``), best first; none when the message has no letters.
@@ -257,11 +262,14 @@ def crack(
     ``method``: ``ngram`` (quadgram log10-likelihood, higher is better), ``words`` (the best
     split into words plus half the quadgram, higher is better), ``chi2`` (chi-squared
     against English letter frequencies, lower is better) or ``model`` (the model's summed
-    log-probability; ``model`` as in ``load_model``). For many messages use ``crack_lines``.
+    log-probability; ``model`` as in ``load_model``). ``lang``: a language code of
+    ``caesar_rnn.languages`` (the ngram crack with that language's statistics; each candidate's
+    ``.language``) or ``"auto"`` (the language found with the best shift). For many messages
+    use ``crack_lines``.
     """
     if not isinstance(text, str):
         raise CaesarRNNError(f"crack takes one message (a str), not {type(text).__name__}")
-    [(_, candidates)] = crack_lines([text], method, top, model=model)
+    [(_, candidates)] = crack_lines([text], method, top, model=model, lang=lang)
     return candidates
 
 
@@ -271,8 +279,10 @@ def crack_lines(
     top: int = 5,
     *,
     model: str | Path | Model | None = None,
+    lang: str | None = None,
 ) -> Iterator[tuple[str, list[Candidate]]]:
-    """(message, ranked candidates) for each message of a stream, in input order."""
+    """(message, ranked candidates) for each message of a stream, in input order; ``lang`` as
+    in ``crack`` (the ngram method only)."""
     from caesar_rnn.classical.crackers import METHODS, crack_stream
 
     if method not in (*METHODS, "model"):
@@ -280,6 +290,12 @@ def crack_lines(
         raise CaesarRNNError(f"unknown method {method!r}: choose one of {choices}")
     if top < 1:
         raise CaesarRNNError(f"top must be at least 1, got {top}")
+    if lang is not None:
+        from caesar_rnn.classical.multilang import crack_language_stream
+
+        if method != "ngram":
+            raise CaesarRNNError(f"a language is given to the ngram crack only, not {method}")
+        return crack_language_stream(lines, lang, min(top, cipher.N_LETTERS))
     backend = load_model(model)._backend if method == "model" else None
     return crack_stream(lines, method, min(top, cipher.N_LETTERS), backend)
 

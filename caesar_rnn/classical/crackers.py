@@ -33,6 +33,8 @@ class Candidate:
     shift: int
     score: float
     plaintext: str
+    #: The language it was scored in (``caesar_rnn.classical.multilang``); None: English's crack.
+    language: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"shift": self.shift, "score": round(self.score, 4), "plaintext": self.plaintext}
@@ -91,9 +93,12 @@ def prepare() -> None:
         _shift_table(n)
 
 
-def ngram_scores(messages: Sequence[str], order: int = ORDER) -> np.ndarray:
+def ngram_scores(
+    messages: Sequence[str], order: int = ORDER, logp: Sequence[np.ndarray] | None = None
+) -> np.ndarray:
     """log10-likelihood of every message under every shift (B, 26); higher is more English.
-    Messages shorter than ``order`` letters use n-grams as long as they are."""
+    Messages shorter than ``order`` letters use n-grams as long as they are. ``logp``: another
+    language's tables for n = 1..order (``caesar_rnn.classical.langgrams``) instead of English's."""
     idx = _letter_indices(messages)
     out = np.zeros((len(messages), N_LETTERS))
     by_len: dict[int, list[int]] = {}
@@ -102,7 +107,9 @@ def ngram_scores(messages: Sequence[str], order: int = ORDER) -> np.ndarray:
             by_len.setdefault(len(c), []).append(i)
     # Few n-grams (one message from the command line): score each shift directly rather than
     # build the 26-shift table (~0.5 s); many: one row gather per n-gram scores all 26 shifts.
-    many = sum(len(c) for c in idx) >= 1 << 15 or _shift_table.cache_info().currsize > 0
+    many = logp is None and (
+        sum(len(c) for c in idx) >= 1 << 15 or _shift_table.cache_info().currsize > 0
+    )
     cells = 1 << 18  # n-grams per gather, so that a (cells, 26) block stays ~27 MB
     for length, ids in by_len.items():
         n = min(order, length)
@@ -113,7 +120,7 @@ def ngram_scores(messages: Sequence[str], order: int = ORDER) -> np.ndarray:
             pc = np.zeros((len(ids), N_LETTERS, m), np.int64)  # (B, 26, T-n+1)
             for j in range(n):
                 pc = pc * N_LETTERS + plain[:, :, j : j + m]
-            out[ids] = ngram_logp(n)[pc].sum(axis=2)
+            out[ids] = (ngram_logp(n) if logp is None else logp[n - 1])[pc].sum(axis=2)
             continue
         table = _shift_table(n)
         codes = np.zeros((len(ids), m), np.int64)  # (B, T-n+1): ciphertext n-gram codes

@@ -78,20 +78,29 @@ def ngram_counts(n: int) -> np.ndarray:
     return counts
 
 
+def backoff_logp(counts: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """log10 P(n-gram) for n = 1..len(counts), each flat (26**n,), from the weighted counts
+    ``counts[n - 1]``; unseen n-grams backed off to shorter ones:
+    P(abcd) ~ BACKOFF * P(abc) * P(bcd) / P(bc), a Markov estimate from (n-1)-grams."""
+    out: list[np.ndarray] = []
+    for n, c in enumerate(counts, 1):
+        logp = np.log10(np.maximum(c, 1e-300) / c.sum())
+        if n == 1:
+            out.append(np.where(c > 0, logp, np.log10(BACKOFF / c.sum())))
+            continue
+        prev = out[n - 2]
+        head = prev.repeat(N_LETTERS)  # P(abc) for abcd
+        tail = np.tile(prev, N_LETTERS)  # P(bcd)
+        mid = np.tile(out[n - 3], N_LETTERS).repeat(N_LETTERS) if n > 2 else 0.0
+        backed = np.log10(BACKOFF) + head + tail - mid
+        out.append(np.where(c > 0, logp, backed).astype(np.float64))
+    return out
+
+
 @lru_cache(maxsize=ORDER)
 def _compute_logp(n: int) -> np.ndarray:
-    """log10 P(n-gram), flat (26**n,), with unseen n-grams backed off to shorter ones:
-    P(abcd) ~ BACKOFF * P(abc) * P(bcd) / P(bc), a Markov estimate from (n-1)-grams."""
-    counts = ngram_counts(n)
-    logp = np.log10(np.maximum(counts, 1e-300) / counts.sum())
-    if n == 1:
-        return np.where(counts > 0, logp, np.log10(BACKOFF / counts.sum()))
-    prev = _compute_logp(n - 1)
-    head = prev.repeat(N_LETTERS)  # P(abc) for abcd
-    tail = np.tile(prev, N_LETTERS)  # P(bcd)
-    mid = np.tile(_compute_logp(n - 2), N_LETTERS).repeat(N_LETTERS) if n > 2 else 0.0
-    backed = np.log10(BACKOFF) + head + tail - mid
-    return np.where(counts > 0, logp, backed).astype(np.float64)
+    """log10 P(n-gram) of the default English source, flat (26**n,) (see ``backoff_logp``)."""
+    return backoff_logp([ngram_counts(k) for k in range(1, n + 1)])[n - 1]
 
 
 #: The tables as shipped inside the package (built by scripts/build_ngrams.py).

@@ -164,3 +164,48 @@ def out_option(what: str) -> Any:
 def shift_option(what: str) -> Any:
     """``-k/--shift`` with what the key does in this command."""
     return typer.Option("--shift", "-k", metavar="K", help=what)
+
+
+def _lang(value: str | None) -> str | None:
+    """A ``--lang`` value checked (exit 2 with the codes when unknown); None when not given."""
+    from caesar_rnn.errors import CaesarRNNError
+    from caesar_rnn.languages import check_code
+
+    try:
+        return None if value is None else check_code(value, allow_auto=True)
+    except CaesarRNNError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _langs(value: list[str] | None) -> list[str]:
+    """Repeated or comma-separated ``--lang`` codes, checked (no ``auto``)."""
+    from caesar_rnn.errors import CaesarRNNError
+    from caesar_rnn.languages import check_codes
+
+    try:
+        return check_codes(split_list(value))
+    except CaesarRNNError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+LangOpt = Annotated[
+    OptionalStr,
+    typer.Option(
+        "--lang",
+        metavar="CODE",
+        help="The plaintext's language (en, de, fr, pl, ...; the error for an unknown code lists "
+        "them all), or auto: find it.",
+        callback=_lang,
+        show_default=False,
+    ),
+]
+LangsOpt = Annotated[
+    StrList,
+    typer.Option(
+        "--lang",
+        metavar="CODE",
+        help="Languages (en, de, fr, pl, ...), repeatable or comma-separated.",
+        callback=_langs,
+        show_default=False,
+    ),
+]

@@ -104,3 +104,36 @@ def test_usage_errors(runner: CliRunner, args: list[str], message: str) -> None:
     assert r.exit_code == 2
     assert r.stdout == ""
     assert message in r.stderr
+
+
+def test_crack_lang_auto_names_the_language(runner: CliRunner) -> None:
+    r = runner.invoke(app, ["crack", "--lang", "auto", "--json", "Erqmrxu, prq dpl!"])
+    assert r.exit_code == 0, r.stderr
+    obj = json.loads(r.stdout)
+    assert obj["language"] == "fr" and obj["candidates"][0]["plaintext"] == "Bonjour, mon ami!"
+    r = runner.invoke(app, ["crack", "--lang", "auto", "--best", "Erqmrxu, prq dpl!"])
+    assert r.exit_code == 0 and r.stdout == "Bonjour, mon ami!\n"
+    assert r.stderr == "'Erqmrxu, prq dpl!': reads as French\n"
+    r = runner.invoke(app, ["crack", "--lang", "auto", "--best", "khoorzruog"])
+    assert r.stdout == "helloworld\n" and r.stderr == ""  # English: nothing said
+
+
+def test_crack_lang_given(runner: CliRunner) -> None:
+    r = runner.invoke(app, ["crack", "--lang", "PL", "--json", "--top", "1", "gnwar"])
+    assert r.exit_code == 0, r.stderr
+    obj = json.loads(r.stdout)
+    assert obj["language"] == "pl" and obj["candidates"][0]["plaintext"] == "tajne"
+    assert "language" not in json.loads(runner.invoke(app, ["crack", "--json", "gnwar"]).stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--lang", "xx"], "unknown language 'xx': choose one of en, ca, cs"),
+        (["--lang", "fr", "--method", "chi2"], "--lang goes with the ngram method only"),
+    ],
+)
+def test_crack_lang_usage_errors(runner: CliRunner, args: list[str], message: str) -> None:
+    r = runner.invoke(app, ["crack", "Erqmrxu", *args])
+    assert r.exit_code == 2 and r.stdout == ""
+    assert message in r.stderr and len(r.stderr.splitlines()) == 1

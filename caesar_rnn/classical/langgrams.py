@@ -1,0 +1,178 @@
+"""Letter n-gram statistics for every language of ``caesar_rnn.languages``, so that the classical
+crackers (and the language detection) can read text that is not English.
+
+Each language's tables are counted from wordfreq's frequency list for it (the best list
+wordfreq ships: ``large`` where it has one): every word folded to the 26 ASCII letters
+(``languages.fold``), the n-grams inside each word weighted by its frequency, and the n-grams that
+span a word boundary as a unigram word walk makes them (each word followed by an independent
+draw), the same mass as the words. English keeps its own tables (``caesar_rnn.classical.ngrams``,
+counted with word pairs), so ``crack --lang en`` is the English crack.
+
+Counting needs the training extra (wordfreq), so the package ships the tables, counted once by
+``scripts/build_langgrams.py``, in ``langgrams.safetensors`` beside this module (``TABLE_FILE``;
+safetensors, no pickle), small: per language the 1-3-gram tables (float16) and only the ``TOP``
+most likely quadgrams; every other quadgram is the trigram chain's estimate P(abc) P(bcd) / P(bc)
+(within 0.6 points of the full tables' accuracy at one seventh of the size:
+experiments/non-english/). Each language is read from the file only when asked for.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from caesar_rnn.cipher import N_LETTERS
+from caesar_rnn.classical.ngrams import _windows, backoff_logp, ngram_logp
+from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.extras import require
+from caesar_rnn.files import atomic_write_bytes
+from caesar_rnn.languages import CODES, ENGLISH, check_code, fold
+
+#: The n-gram order the per-language tables go up to.
+ORDER = 4
+#: The tables as shipped inside the package (built by scripts/build_langgrams.py).
+TABLE_FILE = "langgrams.safetensors"
+#: Words of the list kept (by frequency): enough for the n-grams, a bounded build time.
+MAX_WORDS = 200_000
+_LETTERS = re.compile(r"^[a-z]+$")
+#: Quadgrams kept per language; the rest are estimated from the trigrams.
+TOP = 16384
+
+
+@lru_cache(maxsize=len(CODES))
+def word_frequencies(code: str) -> tuple[list[str], np.ndarray]:
+    """(words, frequencies summing to 1) of wordfreq's list for ``code``, folded to a-z (words
+    that fold to the same letters add up; apostrophes and hyphens dropped; other words, with
+    digits or letters of another alphabet, left out), most frequent first."""
+    require("train", f"the {code} word list", "wordfreq")
+    import wordfreq
+
+    merged: dict[str, float] = {}
+    for i, (w, f) in enumerate(wordfreq.get_frequency_dict(code, "best").items()):
+        if i >= MAX_WORDS:
+            break
+        v = fold(w).lower().replace("'", "").replace("-", "").replace("’", "")
+        if _LETTERS.match(v):
+            merged[v] = merged.get(v, 0.0) + f
+    if not merged:
+        raise CaesarRNNError(f"wordfreq has no words in the Latin alphabet for {code!r}")
+    items = sorted(merged.items(), key=lambda wf: (-wf[1], wf[0]))
+    freqs = np.array([f for _, f in items])
+    return [w for w, _ in items], freqs / freqs.sum()
+
+
+def _edge_counts(words: list[str], wc: np.ndarray, k: int, end: bool) -> np.ndarray:
+    """Weighted counts (26**k,) of each word's last (``end``) or first k letters; words shorter
+    than k give none."""
+    codes = np.zeros(len(words), np.int64)
+    keep = np.fromiter((len(w) >= k for w in words), bool, len(words))
+    for j in range(k):
+        col = np.fromiter(
+            ((ord(w[len(w) - k + j] if end else w[j]) - 97) if len(w) >= k else 0 for w in words),
+            np.int64,
+            len(words),
+        )
+        codes = codes * N_LETTERS + col
+    return np.bincount(codes[keep], weights=wc[keep], minlength=N_LETTERS**k)
+
+
+def count_ngrams(words: list[str], wc: np.ndarray, n: int) -> np.ndarray:
+    """Weighted counts (26**n,) of the n-grams of a unigram word walk over ``words``: inside
+    each word, and across one boundary (the last k letters of a word, then the first n - k of an
+    independent next word)."""
+    codes, owner, _ = _windows(words, n)
+    counts = np.bincount(codes, weights=wc[owner], minlength=N_LETTERS**n)
+    for k in range(1, n):
+        tail = _edge_counts(words, wc, k, end=True)
+        head = _edge_counts(words, wc, n - k, end=False)
+        counts += np.outer(tail, head / wc.sum()).ravel()
+    return counts
+
+
+def compute_logp(code: str, order: int = ORDER) -> list[np.ndarray]:
+    """log10 tables for n = 1..order of one language (float64), from its word list."""
+    words, wc = word_frequencies(code)
+    return backoff_logp([count_ngrams(words, wc, n) for n in range(1, order + 1)])
+
+
+def compute_tables(code: str) -> dict[str, np.ndarray]:
+    """What the package ships for one language: ``logp1``-``logp3`` (float16), the ``TOP`` most
+    likely quadgrams' codes (``top_codes``, sorted, uint32) and log10 P (``top_logp``)."""
+    logp = compute_logp(code)
+    keep = np.sort(np.argsort(-logp[3], kind="stable")[:TOP])
+    out = {f"logp{n}": logp[n - 1].astype(np.float16) for n in (1, 2, 3)}
+    return {
+        **out,
+        "top_codes": keep.astype(np.uint32),
+        "top_logp": logp[3][keep].astype(np.float16),
+    }
+
+
+def write_tables(path: str | Path, codes: tuple[str, ...] = CODES) -> None:
+    """Count every language's tables but English's and write them to ``path`` (safetensors,
+    tensors named ``CODE/NAME``)."""
+    from safetensors.numpy import save
+
+    tensors = {}
+    for code in codes:
+        if code != ENGLISH:
+            tensors.update({f"{code}/{k}": v for k, v in compute_tables(code).items()})
+    atomic_write_bytes(path, save(tensors, metadata=_provenance()))
+
+
+def _provenance() -> dict[str, str]:
+    try:
+        version = importlib.metadata.version("wordfreq")
+    except importlib.metadata.PackageNotFoundError:
+        version = "?"
+    return {"wordfreq": version, "wordlist": "best", "max_words": str(MAX_WORDS), "top": str(TOP)}
+
+
+def expand(tables: dict[str, np.ndarray]) -> list[np.ndarray]:
+    """The shipped arrays of one language -> log10 tables for n = 1..4 (float64 up to trigrams,
+    float32 quadgrams), checked."""
+    try:
+        logp = [tables[f"logp{n}"].astype(np.float64) for n in (1, 2, 3)]
+        codes, top = tables["top_codes"].astype(np.int64), tables["top_logp"]
+        quad = (
+            np.tile(logp[2], N_LETTERS).astype(np.float32)  # P(bcd)
+            + logp[2].repeat(N_LETTERS)  # P(abc)
+            - np.tile(logp[1], N_LETTERS).repeat(N_LETTERS)  # P(bc)
+        )
+        quad[codes] = top
+    except (KeyError, IndexError, ValueError) as exc:
+        raise CaesarRNNError(f"the language tables ({TABLE_FILE}) are damaged") from exc
+    shapes = [(N_LETTERS**n,) for n in (1, 2, 3)]
+    if [t.shape for t in logp] != shapes or not all(np.isfinite(t).all() for t in (*logp, quad)):
+        raise CaesarRNNError(f"the language tables ({TABLE_FILE}) are damaged")
+    return [*logp, quad]
+
+
+@lru_cache(maxsize=len(CODES))
+def language_logp(code: str) -> list[np.ndarray]:
+    """log10 n-gram tables (n = 1..4) of one language: English's own (``ngrams``), or the
+    language's arrays read from the packaged file (only its own) and expanded."""
+    code = check_code(code)
+    if code == ENGLISH:
+        return [ngram_logp(n) for n in range(1, ORDER + 1)]
+    return expand(shipped_arrays(code))
+
+
+def shipped_arrays(code: str) -> dict[str, np.ndarray]:
+    """One language's arrays as the packaged file holds them (see ``compute_tables``)."""
+    from safetensors import safe_open
+
+    res = resources.files("caesar_rnn.classical").joinpath(TABLE_FILE)
+    try:
+        with resources.as_file(res) as path, safe_open(str(path), framework="numpy") as f:
+            names = [k for k in f.keys() if k.startswith(f"{code}/")]  # noqa: SIM118
+            return {k.split("/", 1)[1]: f.get_tensor(k) for k in names}
+    except FileNotFoundError as exc:
+        raise CaesarRNNError(f"the packaged language tables ({TABLE_FILE}) are missing") from exc
+    except Exception as exc:  # safetensors raises its own error types for a damaged file
+        raise CaesarRNNError(f"the language tables ({TABLE_FILE}) are damaged") from exc

@@ -1,0 +1,78 @@
+"""Per-language n-gram tables: counted from wordfreq as shipped, read one language at a time,
+refused when damaged or missing."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from caesar_rnn.classical import langgrams
+from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.languages import CODES
+
+
+def _code(gram: str) -> int:
+    return int(np.ravel_multi_index([ord(c) - 97 for c in gram], (26,) * len(gram)))
+
+
+def _check_shipped(codes: list[str]) -> None:
+    pytest.importorskip("wordfreq")
+    for code in codes:
+        fresh = langgrams.compute_tables(code)
+        shipped = langgrams.shipped_arrays(code)
+        assert sorted(shipped) == sorted(fresh)
+        for k, v in fresh.items():
+            np.testing.assert_array_equal(shipped[k], v, err_msg=f"{code}/{k}")
+
+
+def test_shipped_tables_match_a_fresh_count_small_lists() -> None:
+    _check_shipped(["vi", "fil"])  # the smallest word lists: a second between them
+
+
+@pytest.mark.slow
+def test_shipped_tables_match_a_fresh_count() -> None:
+    _check_shipped([c for c in CODES if c != "en"])
+    size = (Path(langgrams.__file__).parent / langgrams.TABLE_FILE).stat().st_size
+    assert size < 4_000_000
+
+
+def test_boundary_ngrams_of_a_word_walk() -> None:
+    words, wc = ["ab", "cd"], np.array([0.75, 0.25])
+    counts = langgrams.count_ngrams(words, wc, 2)
+    assert counts[_code("ab")] == 0.75 and counts[_code("cd")] == 0.25
+    # Across a boundary: "b" then "c" as often as P(ab) P(cd), per running word.
+    assert counts[_code("bc")] == pytest.approx(0.75 * 0.25)
+    assert counts[_code("ba")] == pytest.approx(0.75 * 0.75)
+    assert counts[_code("ac")] == 0  # not adjacent in any walk
+    assert counts.sum() == pytest.approx(2.0)  # one word bigram plus one boundary per word
+
+
+def test_language_tables_read_as_their_language() -> None:
+    pl, en, es = (langgrams.language_logp(c) for c in ("pl", "en", "es"))
+    assert [t.shape for t in pl] == [(26**n,) for n in range(1, 5)]
+    assert pl[3][_code("prze")] > en[3][_code("prze")]
+    assert es[3][_code("cion")] > pl[3][_code("cion")]
+    assert en[3][_code("tion")] > pl[3][_code("tion")]
+    assert all(np.isfinite(t).all() for t in pl)
+
+
+def test_damaged_tables_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    good = langgrams.shipped_arrays("de")
+    with pytest.raises(CaesarRNNError, match="damaged"):
+        langgrams.expand({k: v for k, v in good.items() if k != "logp3"})
+    with pytest.raises(CaesarRNNError, match="damaged"):
+        langgrams.expand({**good, "top_logp": np.full(3, np.nan, np.float16)})
+    with pytest.raises(CaesarRNNError, match="damaged"):
+        langgrams.expand({**good, "logp2": np.zeros(5, np.float16)})
+
+
+def test_missing_or_unreadable_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(langgrams, "TABLE_FILE", "no-such-file.safetensors")
+    with pytest.raises(CaesarRNNError, match="missing"):
+        langgrams.shipped_arrays("de")
+    bad = tmp_path / "bad.safetensors"
+    bad.write_bytes(b"\xff" * 100)
+    monkeypatch.setattr(langgrams.resources, "files", lambda _: tmp_path)
+    monkeypatch.setattr(langgrams, "TABLE_FILE", bad.name)
+    with pytest.raises(CaesarRNNError, match="damaged"):
+        langgrams.shipped_arrays("de")
