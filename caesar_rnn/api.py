@@ -56,22 +56,44 @@ class Model:
 
     @overload
     def decrypt(
-        self, text: str, *, decode: str = ..., key_prefix: int = ..., top: int = ...
+        self,
+        text: str,
+        *,
+        decode: str = ...,
+        key_prefix: int = ...,
+        top: int = ...,
+        lang: str | None = ...,
     ) -> Decryption: ...
     @overload
     def decrypt(
-        self, text: Messages, *, decode: str = ..., key_prefix: int = ..., top: int = ...
+        self,
+        text: Messages,
+        *,
+        decode: str = ...,
+        key_prefix: int = ...,
+        top: int = ...,
+        lang: str | None = ...,
     ) -> list[Decryption]: ...
     def decrypt(
-        self, text: str | Messages, *, decode: str = "key", key_prefix: int = 0, top: int = 2
+        self,
+        text: str | Messages,
+        *,
+        decode: str = "key",
+        key_prefix: int = 0,
+        top: int = 2,
+        lang: str | None = "auto",
     ) -> Decryption | list[Decryption]:
         """Decrypt one message (a str) or each message of a list, each under its own key.
         ``decode``: ``key`` (one shift per message) or ``argmax`` (the most likely letter at each
         position); ``key_prefix`` > 0 takes each key from the first N letters when that is
         decisive (faster, a little less accurate); ``top``: runners-up in ``.alternatives``.
         ``.confidence`` is the chance the plaintext is exactly right (with a calibration table:
-        ``.calibrated``), ``.english`` whether any shift reads as English (docs/json.md)."""
+        ``.calibrated``), ``.english`` whether any shift reads as English (docs/json.md).
+        ``lang``: the plaintext's language (``caesar_rnn.languages``), or ``auto``: ``.language``
+        names the one found, and a message that reads as another language than English gets
+        that language's quadgram crack (``caesar_rnn.decoding.language``)."""
         from caesar_rnn.decoding.decode import decrypt_messages
+        from caesar_rnn.decoding.language import with_language
 
         messages = _messages(text)
         out = decrypt_messages(
@@ -82,6 +104,7 @@ class Model:
             calibration=self.calibration,
             top=top,
         )
+        out = with_language(out, lang, top)
         return out[0] if isinstance(text, str) else out
 
     def decrypt_lines(
@@ -92,9 +115,18 @@ class Model:
         key_prefix: int = 0,
         jobs: int = 1,
         top: int = 2,
+        lang: str | None = "auto",
     ) -> Iterator[Decryption]:
         """Decrypt a stream of messages in bounded memory, in input order. ``jobs`` > 1 (or 0:
-        one per core) spreads a long input over worker processes (CPU only)."""
+        one per core) spreads a long input over worker processes (CPU only); ``lang`` as in
+        ``decrypt``."""
+        from caesar_rnn.decoding.language import languages_of
+
+        return languages_of(self._decrypt_lines(lines, decode, key_prefix, jobs, top), lang, top)
+
+    def _decrypt_lines(
+        self, lines: Iterable[str], decode: str, key_prefix: int, jobs: int, top: int
+    ) -> Iterator[Decryption]:
         from caesar_rnn.decoding.bulk import decrypt_parallel
         from caesar_rnn.decoding.decode import decrypt_stream
 
@@ -182,6 +214,7 @@ def decrypt(
     model: str | Path | Model | None = ...,
     decode: str = ...,
     shift: int | None = ...,
+    lang: str | None = ...,
 ) -> Decryption: ...
 @overload
 def decrypt(
@@ -190,6 +223,7 @@ def decrypt(
     model: str | Path | Model | None = ...,
     decode: str = ...,
     shift: int | None = ...,
+    lang: str | None = ...,
 ) -> list[Decryption]: ...
 def decrypt(
     text: str | Messages,
@@ -197,19 +231,21 @@ def decrypt(
     model: str | Path | Model | None = None,
     decode: str = "key",
     shift: int | None = None,
+    lang: str | None = "auto",
 ) -> Decryption | list[Decryption]:
     """Decrypt a message (a str) or each message of a list; case and non-letters are kept.
 
     The result has ``.plaintext``, ``.shift`` (None when there are no letters) and
     ``.confidence`` (0-1). With ``shift`` the key is known: no model is loaded and the
     confidence is 1. Otherwise ``model`` (see ``load_model``) finds each key; ``decode`` is
-    ``key`` (one shift per message) or ``argmax`` (the most likely letter at each position).
+    ``key`` (one shift per message) or ``argmax`` (the most likely letter at each position);
+    ``lang``: the plaintext's language, or ``auto`` (``.language``; see ``Model.decrypt``).
 
     >>> decrypt(["Khoor!", "Zruog"], shift=3)[1].plaintext
     'World'
     """
     if shift is None:
-        return load_model(model).decrypt(text, decode=decode)
+        return load_model(model).decrypt(text, decode=decode, lang=lang)
     if decode != "key":
         raise CaesarRNNError("a known shift decrypts with that key: use the key decode")
     out = [_known_key(m, shift) for m in _messages(text)]
@@ -225,12 +261,15 @@ def decrypt_lines(
     key_prefix: int = 0,
     jobs: int = 1,
     top: int = 2,
+    lang: str | None = "auto",
 ) -> Iterator[Decryption]:
     """``decrypt`` for a stream of messages (lines of a file, say), in bounded memory and in input
-    order; see ``Model.decrypt_lines`` for ``key_prefix``, ``jobs`` and ``top``."""
+    order; see ``Model.decrypt_lines`` for ``key_prefix``, ``jobs``, ``top`` and ``lang``."""
     if shift is None:
         m = load_model(model)
-        return m.decrypt_lines(lines, decode=decode, key_prefix=key_prefix, jobs=jobs, top=top)
+        return m.decrypt_lines(
+            lines, decode=decode, key_prefix=key_prefix, jobs=jobs, top=top, lang=lang
+        )
     if decode != "key":
         raise CaesarRNNError("a known shift decrypts with that key: use the key decode")
     return (_known_key(line, shift) for line in lines)
@@ -323,12 +362,16 @@ def evaluate(
     mid_word: float = 0.0,
     device: str = "auto",
     log: Callable[[str], None] | None = None,
+    lang: str | None = None,
 ) -> Evaluation:
     """Exact-message and per-letter accuracy by length and style, for each solver on the same
     messages: pairs from a gen-data file (``data``), or messages cut from text files
     (``corpus``; ``per_bucket`` per length and style, ``mid_word`` the share starting inside a
     word). Model solvers (``key``, ``argmax``, ``hybrid``) use ``model`` as in ``load_model``.
-    ``log`` receives a line on the model and the messages before the (long) measurement."""
+    ``log`` receives a line on the model and the messages before the (long) measurement.
+    ``lang``: the text's language (``caesar_rnn.languages``): the letters style folds its
+    accented letters, rows name it and how often each solver that names a language got it
+    right; solvers ``decrypt``, ``ngram-lang``, ``ngram-auto`` (``evaluation.languages``)."""
     from caesar_rnn.evaluation import evaluate as ev
 
     say = log or (lambda _: None)
@@ -341,15 +384,20 @@ def evaluate(
         from caesar_rnn.data.corpus import TextCorpus
 
         text = TextCorpus.from_files(list(corpus))
-        msgs = ev.sample_messages(text, per_bucket, lengths, styles, seed, mid_word)
+        folds = lang is not None
+        msgs = ev.sample_messages(text, per_bucket, lengths, styles, seed, mid_word, folds)
         source = ", ".join(Path(p).name for p in corpus)
     model_dir = None
-    if any(n in ("key", "argmax", "hybrid") for n in solvers):
+    if any(n in ev.MODEL_SOLVERS for n in solvers):
         model_dir, device = _resolve(model, device)
         say(f"using model {model_dir}")
-    solver_fns = ev.make_solvers(list(solvers), model_dir, device)
+    if lang is not None:
+        from caesar_rnn.languages import check_code
+
+        lang = check_code(lang)
+    solver_fns = ev.make_solvers(list(solvers), model_dir, device, lang)
     say(f"evaluating {len(msgs)} messages from {source}")
-    rows = ev.evaluate(msgs, solver_fns)
+    rows = ev.evaluate(msgs, solver_fns, lang)
     return Evaluation(rows, source, len(msgs), model_dir)
 
 

@@ -23,6 +23,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -133,46 +134,75 @@ def _provenance() -> dict[str, str]:
     return {"wordfreq": version, "wordlist": "best", "max_words": str(MAX_WORDS), "top": str(TOP)}
 
 
-def expand(tables: dict[str, np.ndarray]) -> list[np.ndarray]:
-    """The shipped arrays of one language -> log10 tables for n = 1..4 (float64 up to trigrams,
-    float32 quadgrams), checked."""
+class ChainQuads:
+    """A language's quadgram log10 P, looked up on demand: the shipped quadgram where it is one
+    of the ``TOP``, else the trigram chain's estimate P(abc) P(bcd) / P(bc). Indexing with an
+    array of quadgram codes gives their values (as a full table would, without building one)."""
+
+    def __init__(self, logp2: np.ndarray, logp3: np.ndarray, codes: np.ndarray, top: np.ndarray):
+        self.logp2, self.logp3, self.codes, self.top = logp2, logp3, codes, top
+
+    def __getitem__(self, q: np.ndarray) -> np.ndarray:
+        q = np.asarray(q)
+        abc, bcd, bc = q // N_LETTERS, q % N_LETTERS**3, (q // N_LETTERS) % N_LETTERS**2
+        est = self.logp3[abc] + self.logp3[bcd] - self.logp2[bc]
+        i = np.minimum(np.searchsorted(self.codes, q), len(self.codes) - 1)
+        return np.where(self.codes[i] == q, self.top[i], est)
+
+
+def lookup(tables: dict[str, np.ndarray]) -> list[Any]:
+    """The shipped arrays of one language -> its log10 tables for n = 1..4 (float64; quadgrams
+    as ``ChainQuads``), checked."""
     try:
         logp = [tables[f"logp{n}"].astype(np.float64) for n in (1, 2, 3)]
-        codes, top = tables["top_codes"].astype(np.int64), tables["top_logp"]
-        quad = (
-            np.tile(logp[2], N_LETTERS).astype(np.float32)  # P(bcd)
-            + logp[2].repeat(N_LETTERS)  # P(abc)
-            - np.tile(logp[1], N_LETTERS).repeat(N_LETTERS)  # P(bc)
-        )
-        quad[codes] = top
-    except (KeyError, IndexError, ValueError) as exc:
+        codes = tables["top_codes"].astype(np.int64)
+        top = tables["top_logp"].astype(np.float64)
+    except KeyError as exc:
         raise CaesarRNNError(f"the language tables ({TABLE_FILE}) are damaged") from exc
     shapes = [(N_LETTERS**n,) for n in (1, 2, 3)]
-    if [t.shape for t in logp] != shapes or not all(np.isfinite(t).all() for t in (*logp, quad)):
+    ok = [t.shape for t in logp] == shapes and codes.shape == top.shape and len(codes) > 0
+    ok = ok and all(np.isfinite(t).all() for t in (*logp, top))
+    if not ok or codes.min() < 0 or codes.max() >= N_LETTERS**4 or (np.diff(codes) <= 0).any():
         raise CaesarRNNError(f"the language tables ({TABLE_FILE}) are damaged")
-    return [*logp, quad]
+    return [*logp, ChainQuads(logp[1], logp[2], codes, top)]
 
 
 @lru_cache(maxsize=len(CODES))
-def language_logp(code: str) -> list[np.ndarray]:
-    """log10 n-gram tables (n = 1..4) of one language: English's own (``ngrams``), or the
-    language's arrays read from the packaged file (only its own) and expanded."""
+def language_logp(code: str) -> list[Any]:
+    """log10 n-gram tables (n = 1..4, each indexed by n-gram codes) of one language: English's
+    own (``ngrams``), or the language's arrays from the packaged file, quadgrams looked up on
+    demand (``ChainQuads``: nothing built; for a few messages)."""
     code = check_code(code)
     if code == ENGLISH:
         return [ngram_logp(n) for n in range(1, ORDER + 1)]
-    return expand(shipped_arrays(code))
+    return lookup(shipped_arrays(code))
+
+
+@lru_cache(maxsize=len(CODES))
+def full_logp(code: str) -> list[np.ndarray]:
+    """``language_logp`` with the quadgrams as a full (26**4,) float32 table: built once (~6 ms),
+    then the fastest for many messages."""
+    t = language_logp(code)
+    if isinstance(t[3], np.ndarray):
+        return t
+    return [*t[:3], t[3][np.arange(N_LETTERS**4)].astype(np.float32)]
 
 
 def shipped_arrays(code: str) -> dict[str, np.ndarray]:
     """One language's arrays as the packaged file holds them (see ``compute_tables``)."""
-    from safetensors import safe_open
+    return {k.split("/", 1)[1]: v for k, v in _shipped().items() if k.startswith(f"{code}/")}
 
-    res = resources.files("caesar_rnn.classical").joinpath(TABLE_FILE)
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, np.ndarray]:
+    """Every array of the packaged file (3.5 MB: read at once, in a few ms)."""
+    from safetensors.numpy import load
+
     try:
-        with resources.as_file(res) as path, safe_open(str(path), framework="numpy") as f:
-            names = [k for k in f.keys() if k.startswith(f"{code}/")]  # noqa: SIM118
-            return {k.split("/", 1)[1]: f.get_tensor(k) for k in names}
-    except FileNotFoundError as exc:
+        data = resources.files("caesar_rnn.classical").joinpath(TABLE_FILE).read_bytes()
+    except OSError as exc:
         raise CaesarRNNError(f"the packaged language tables ({TABLE_FILE}) are missing") from exc
+    try:
+        return load(data)
     except Exception as exc:  # safetensors raises its own error types for a damaged file
         raise CaesarRNNError(f"the language tables ({TABLE_FILE}) are damaged") from exc

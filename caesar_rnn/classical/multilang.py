@@ -11,17 +11,20 @@ are ranked under it. Only ASCII letters count, as in the English crack.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS, is_letter
 from caesar_rnn.classical.crackers import Candidate, _letter_indices, rank
-from caesar_rnn.classical.langgrams import ORDER, language_logp
+from caesar_rnn.classical.langgrams import ORDER, full_logp, language_logp
 from caesar_rnn.languages import AUTO, CODES, check_code
 
 _SHIFTS = np.arange(N_LETTERS)
 #: Letters scored per gather (messages x letters), so that a block stays ~30 MB.
 _CELLS = 1 << 16
+#: Letters (summed over messages) from which the full quadgram tables are worth building.
+_FULL = 1 << 12
 
 
 def _codes(plain: np.ndarray, n: int) -> np.ndarray:
@@ -33,7 +36,7 @@ def _codes(plain: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _block_scores(letters: np.ndarray, tables: list[list[np.ndarray]]) -> np.ndarray:
+def _block_scores(letters: np.ndarray, tables: list[list[Any]]) -> np.ndarray:
     """(L, B, 26) chain scores of (B, T) messages of equal length under each language's tables."""
     plain = (letters[:, None, :] - _SHIFTS[None, :, None]) % N_LETTERS  # (B, 26, T)
     n = min(ORDER, letters.shape[1])
@@ -49,8 +52,9 @@ def _block_scores(letters: np.ndarray, tables: list[list[np.ndarray]]) -> np.nda
 def language_scores(messages: Sequence[str], codes: Sequence[str]) -> np.ndarray:
     """(L, B, 26) log10-likelihood of every message under every shift in each language of
     ``codes`` (higher is better); messages without letters score 0."""
-    tables = [language_logp(c) for c in codes]
     idx = _letter_indices(messages)
+    many = sum(map(len, idx)) >= _FULL
+    tables = [(full_logp if many else language_logp)(c) for c in codes]
     out = np.zeros((len(codes), len(messages), N_LETTERS))
     by_len: dict[int, list[int]] = {}
     for i, c in enumerate(idx):

@@ -23,6 +23,7 @@ from caesar_rnn.cli.options import (
     DeviceOpt,
     FileOpt,
     JsonOpt,
+    LangOpt,
     ModelOpt,
     OptionalInt,
     QuietOpt,
@@ -81,11 +82,16 @@ def decrypt(
             max=25,
         ),
     ] = 2,
+    lang: LangOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Decrypt Caesar ciphertext with an unknown key (or a known one, --shift); case and
-    non-letters pass through. One output line per input line."""
+    non-letters pass through. One output line per input line. The language is found (--lang:
+    given); a message that reads as another language than English gets that language's
+    quadgram crack, named on stderr."""
     one_blas_thread()
+    if lang is not None and (whole or shift is not None):
+        usage_error("--lang goes with an unknown key: no --whole or --shift")
     if whole and (as_json or decode != Decode.key or shift is not None):
         usage_error("--whole finds one key itself: no --json, --decode other than key, or --shift")
     if shift is not None and decode != Decode.key:
@@ -107,15 +113,18 @@ def decrypt(
             key_prefix=key_prefix,
             jobs=jobs if many else 1,
             top=top,
+            lang=lang,
         )
+        from caesar_rnn.decoding.language import note
         from caesar_rnn.decoding.verdict import notes
 
         try:
             for d in results:
                 print(json.dumps(d.to_dict(), ensure_ascii=False) if as_json else d.plaintext)
                 if not as_json:
-                    for line in notes(d):
-                        info(line, quiet)
+                    for line in [note(d), *notes(d)]:
+                        if line:
+                            info(line, quiet)
         finally:  # workers ended and waited for now, however this ends
             getattr(results, "close", lambda: None)()
         lines.check()

@@ -11,6 +11,7 @@ from caesar_rnn.cli.common import handled, info, one_blas_thread, usage_error
 from caesar_rnn.cli.options import (
     CorpusOpt,
     DeviceOpt,
+    LangOpt,
     ModelOpt,
     OptionalPath,
     QuietOpt,
@@ -41,9 +42,9 @@ def eval_cmd(
             "--solvers",
             metavar="NAME",
             help="Repeatable or comma-separated: key, argmax (the model's decodes), chi2, ngram, "
-            "words, hybrid (model + words scores: not the model alone). Default: "
-            + ",".join(DEFAULT_SOLVERS)
-            + ".",
+            "words, hybrid (model + words scores: not the model alone), decrypt (the key decode "
+            "and the language), ngram-lang (quadgram in --lang), ngram-auto (quadgram, language "
+            "found). Default: " + ",".join(DEFAULT_SOLVERS) + ".",
             callback=choice_list(Solver, DEFAULT_SOLVERS),
             show_default=False,
         ),
@@ -83,6 +84,7 @@ def eval_cmd(
     ] = 0.0,
     seed: SeedOpt = 0,
     device: DeviceOpt = DeviceChoice.auto,
+    lang: LangOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
     plot: Annotated[
         OptionalPath, typer.Option(help="Draw exact accuracy against length into this PNG.")
@@ -94,6 +96,8 @@ def eval_cmd(
     one_blas_thread()
     if (data is None) == (not corpus):
         usage_error("give either --data FILE or --corpus FILE")
+    if lang == "auto":
+        usage_error("--lang names the --corpus text's language: not auto")
     with handled():
         from caesar_rnn.api import evaluate
         from caesar_rnn.extras import require
@@ -113,6 +117,7 @@ def eval_cmd(
             mid_word=mid_word,
             device=device.value,
             log=lambda line: info(line, quiet),
+            lang=lang,
         )
         if plot is not None:
             from caesar_rnn.evaluation.report import plot as draw
@@ -156,10 +161,29 @@ def eval_tables(rows: list[dict[str, Any]], source: str) -> list[Table]:
             table.section()
             table.add("msgs/s", "", "", *(f"{speed[s]:.0f}" for s in solvers))
         tables.append(table)
+    named = [r for r in rows if "language_acc" in r]
+    if named:
+        tables.append(language_table(named, source))
     trusted = [r for r in rows if "ece" in r]
     if trusted:
         tables.append(trust_table(trusted, source))
     return tables
+
+
+def language_table(rows: list[dict[str, Any]], source: str) -> Table:
+    """How often each solver that names a language named the text's (--lang)."""
+    solvers = list(dict.fromkeys(r["solver"] for r in rows))
+    by_cell = {(r["style"], r["letters"], r["solver"]): r["language_acc"] for r in rows}
+    lang = rows[0]["language"]
+    table = Table(
+        f"language named ({lang}) % on {source}",
+        ["style", "letters", *solvers],
+        right={"letters", *solvers},
+    )
+    for style, n in dict.fromkeys((r["style"], r["letters"]) for r in rows):
+        vals = [by_cell.get((style, n, s)) for s in solvers]
+        table.add(style, str(n), *("-" if v is None else f"{100 * v:.1f}" for v in vals))
+    return table
 
 
 def trust_table(rows: list[dict[str, Any]], source: str) -> Table:

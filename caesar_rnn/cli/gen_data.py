@@ -11,6 +11,7 @@ import typer
 from caesar_rnn.cli.common import given, handled, info, library_notes
 from caesar_rnn.cli.options import (
     CorpusOpt,
+    LangsOpt,
     OptionalInt,
     OptionalPath,
     QuietOpt,
@@ -39,6 +40,7 @@ def gen_data(
         typer.Option(help="letters: lowercase a-z, no spaces; natural: case, spaces kept."),
     ] = _STYLE,
     corpus: CorpusOpt = None,
+    lang: LangsOpt = None,
     mid_word: Annotated[
         float,
         typer.Option(
@@ -60,9 +62,10 @@ def gen_data(
     quiet: QuietOpt = False,
 ) -> None:
     """Make ciphertext/plaintext pairs (JSONL: ciphertext, plaintext, shift) from English text
-    (default: the packaged English source; --corpus: your own).
+    (default: the packaged English source; --corpus: your own; --lang: words of other languages,
+    one language per pair, drawn by frequency from wordfreq's lists).
 
-    With none of --min-len, --max-len, --shift, --style, --corpus, --mid-word, the pairs follow
+    With none of --min-len, --max-len, --shift, --style, --corpus, --lang, --mid-word, the pairs follow
     the shipped model's mix: 60 % of 4-8 letters, 30 % of 4-16, 10 % of 4-64, half letters-only
     and half natural style, some starting inside a word, each with a random key. Any of those
     options switches to one kind of pair (default letters style, 4-32 letters)."""
@@ -80,7 +83,7 @@ def gen_data(
                     n, out = _gen_mix(out, count, seed, force)
                 else:
                     opts = (count, min_len, max_len, shift, style.value, corpus, seed, mid_word)
-                    n, out = _gen_plain(*opts, out, force)
+                    n, out = _gen_plain(*opts, out, force, lang or [])
         except Interrupted as exc:  # written in full, or left as it was: the exception knows
             info(exc.outcome(out))
             raise typer.Exit(128 + exc.signum) from None
@@ -89,7 +92,7 @@ def gen_data(
 
 
 #: Options that describe one kind of pair; with none of them, gen-data draws the default mix.
-SINGLE_PART = ("min_len", "max_len", "shift", "style", "corpus", "mid_word")
+SINGLE_PART = ("min_len", "max_len", "shift", "style", "corpus", "lang", "mid_word")
 
 
 def _gen_mix(out: Path, count: int, seed: int, force: bool) -> tuple[int, Path]:
@@ -102,10 +105,11 @@ def _gen_mix(out: Path, count: int, seed: int, force: bool) -> tuple[int, Path]:
 def _gen_plain(
     count: int, min_len: int, max_len: int, shift: int | None, style: str,
     corpus: list[Path] | None, seed: int, mid_word: float, out: Path, force: bool,
+    langs: list[str],
 ) -> tuple[int, Path]:  # fmt: skip
     from caesar_rnn.data.generate import generate, write_jsonl
 
-    records = generate(count, min_len, max_len, shift, style, corpus or [], seed, mid_word)
+    records = generate(count, min_len, max_len, shift, style, corpus or [], seed, mid_word, langs)
     first = next(records)  # surfaces option and corpus errors before the file is touched
 
     def all_records() -> Iterator[dict[str, object]]:

@@ -66,6 +66,9 @@ class Solver(str, Enum):
     ngram = "ngram"
     words = "words"
     hybrid = "hybrid"
+    decrypt = "decrypt"
+    ngram_lang = "ngram-lang"
+    ngram_auto = "ngram-auto"
 
 
 def split_list(value: list[str] | None) -> list[str]:

@@ -19,8 +19,10 @@ from pathlib import Path
 
 from caesar_rnn.cipher import N_LETTERS, encrypt, is_letter, letters_of
 from caesar_rnn.data.corpus import TextCorpus, default_chain, dress, is_clean
+from caesar_rnn.data.langtext import Walk, language_walk
 from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.files import atomic_writer
+from caesar_rnn.languages import fold
 
 STYLES = ("letters", "natural")
 #: The longest message made, in letters: far past any model's use, and small enough that a
@@ -75,13 +77,15 @@ def make_plaintext(
     max_len: int,
     corpus: TextCorpus | None,
     mid_word: float = 0.0,
+    walk: Walk | None = None,
 ) -> str:
-    """One plaintext; from the default source, drawn again until ``is_clean`` (a cut word can
-    make a blocked one: "assistant" -> "ass")."""
+    """One plaintext; from the default source (or ``walk``: another language's,
+    ``caesar_rnn.data.langtext``), drawn again until ``is_clean`` (a cut word can make a blocked
+    one: "assistant" -> "ass"). The letters style folds accented letters to a-z."""
     while True:
         if corpus is None:
-            words = draw_words(default_chain().walk, rng, n, mid_word)
-            text = dress(words, rng) if style == "natural" else "".join(words)
+            words = draw_words(walk or default_chain().walk, rng, n, mid_word)
+            text = dress(words, rng) if style == "natural" else fold("".join(words))
         else:
             text = " ".join(draw_words(corpus.passage, rng, n, mid_word))
         text = _fit(text, n, style, max_len)
@@ -129,14 +133,19 @@ def generate(
     corpus_files: Sequence[str | Path] = (),
     seed: int = 0,
     mid_word: float = 0.0,
+    langs: Sequence[str] = (),
 ) -> Iterator[dict[str, object]]:
-    """Yield ``count`` records ``{"ciphertext", "plaintext", "shift"}``; lengths are letters."""
+    """Yield ``count`` records ``{"ciphertext", "plaintext", "shift"}``; lengths are letters.
+    ``langs``: the text's languages (``caesar_rnn.data.langtext``; default: English)."""
     validate(count, min_len, max_len, style, shift, mid_word)
+    if langs and corpus_files:
+        raise CaesarRNNError("give either languages or corpus files, not both")
     corpus = TextCorpus.from_files(corpus_files) if corpus_files else None
+    walk = language_walk(langs) if langs else None
     rng = random.Random(seed)
     for _ in range(count):
         n = rng.randint(min_len, max_len)
-        plain = make_plaintext(rng, n, style, max_len, corpus, mid_word)
+        plain = make_plaintext(rng, n, style, max_len, corpus, mid_word, walk)
         k = rng.randrange(N_LETTERS) if shift is None else shift
         yield {"ciphertext": encrypt(plain, k), "plaintext": plain, "shift": k}
 

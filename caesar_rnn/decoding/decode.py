@@ -72,6 +72,8 @@ class Decryption:
     single_shift: bool | None = None
     nearest_shift: int | None = None
     letter_confidence: float | None = None
+    #: The plaintext's language (``caesar_rnn.decoding.language``; None: not determined).
+    language: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -82,6 +84,7 @@ class Decryption:
             "calibrated": self.calibrated,
             "english": self.english,
             "decode": self.decode,
+            "language": self.language,
         }
         if self.decode == "argmax":
             d["single_shift"] = self.single_shift

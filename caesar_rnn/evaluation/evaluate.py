@@ -26,6 +26,10 @@ from caesar_rnn.cipher import N_LETTERS, decrypt, encrypt, letters_of
 from caesar_rnn.data.corpus import TextCorpus
 from caesar_rnn.data.generate import STYLES, _trim_letters, draw_words
 from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.evaluation.languages import LABELS as LANGUAGE_LABELS
+from caesar_rnn.evaluation.languages import SOLVERS as LANGUAGE_SOLVERS
+from caesar_rnn.evaluation.languages import language_columns, language_solver
+from caesar_rnn.languages import fold
 from caesar_rnn.schema import jsonl_rows
 
 BUCKETS = (4, 6, 8, 10, 12, 16, 24, 32, 64, 128, 256)
@@ -50,9 +54,12 @@ def sample_messages(
     styles: Sequence[str] = STYLES,
     seed: int = 0,
     mid_word: float = 0.0,
+    fold_letters: bool = False,
 ) -> list[Message]:
     """``per_bucket`` messages of exactly n letters for every n in ``buckets`` and every style,
-    cut at word starts; ``mid_word``: the share that starts 1-8 letters inside a word instead."""
+    cut at word starts; ``mid_word``: the share that starts 1-8 letters inside a word instead.
+    ``fold_letters``: the letters style folds accented letters to a-z (``languages.fold``)
+    rather than dropping them."""
     check_buckets(buckets)
     rng = random.Random(seed)
     out = []
@@ -60,7 +67,10 @@ def sample_messages(
         for n in buckets:
             for _ in range(per_bucket):
                 text = " ".join(draw_words(corpus.passage, rng, n, mid_word))
-                plain = letters_of(text)[:n] if style == "letters" else _trim_letters(text, n)
+                if style == "letters":
+                    plain = letters_of(fold(text) if fold_letters else text)[:n]
+                else:
+                    plain = _trim_letters(text, n)
                 if len(letters_of(plain)) < n:
                     continue  # corpus shorter than n letters
                 k = rng.randrange(N_LETTERS)
@@ -209,8 +219,11 @@ def model_solver(
     return solve
 
 
-def evaluate(messages: list[Message], solvers: dict[str, Solver]) -> list[dict[str, Any]]:
-    """One row per (style, length, solver): messages, exact and per-char accuracy, messages/s."""
+def evaluate(
+    messages: list[Message], solvers: dict[str, Solver], lang: str | None = None
+) -> list[dict[str, Any]]:
+    """One row per (style, length, solver): messages, exact and per-char accuracy, messages/s;
+    ``lang``: the messages' language (rows say it, and how often a solver named it)."""
     rows = []
     groups: dict[tuple[str, int], list[Message]] = {}
     for m in messages:
@@ -237,6 +250,8 @@ def evaluate(messages: list[Message], solvers: dict[str, Solver]) -> list[dict[s
                 "char_acc": ok / max(chars, 1),
                 "msgs_per_s": len(msgs) / max(dt, 1e-9),
             }
+            if lang is not None:
+                row = {**row, "language": lang, **language_columns(answers, lang)}
             rows.append({**row, **trust_columns(answers, right)})
     return rows
 
@@ -265,7 +280,7 @@ HIGH_CONFIDENCE = 0.99
 
 
 #: Solver names for ``make_solvers``: the model's decode modes, the classical crackers, the hybrid.
-SOLVERS = ("key", "argmax", "chi2", "ngram", "words", "hybrid")
+SOLVERS = ("key", "argmax", "chi2", "ngram", "words", "hybrid", *LANGUAGE_SOLVERS)
 DEFAULT_SOLVERS = ("key", "argmax", "chi2", "ngram", "words")
 LABELS = {
     "key": "model key",
@@ -274,29 +289,34 @@ LABELS = {
     "ngram": "ngram",
     "words": "words",
     "hybrid": "hybrid model+words",
+    **LANGUAGE_LABELS,
 }
+#: The solvers that run the model.
+MODEL_SOLVERS = ("key", "argmax", "hybrid", "decrypt")
 
 
 def make_solvers(
-    names: Sequence[str], model_dir: str | Path | None, device: str = "cpu"
+    names: Sequence[str], model_dir: str | Path | None, device: str = "cpu", lang: str | None = None
 ) -> dict[str, Solver]:
     """Solvers by label, in the order given; each is run once first so that loading and table
     building stay out of the timings. The model solvers share one backend and its forward
-    passes (SharedForward)."""
+    passes (SharedForward). ``lang``: the messages' language, for ``ngram-lang``."""
     if not names:
         raise CaesarRNNError(f"no solvers given: choose from {', '.join(SOLVERS)}")
     out: dict[str, Solver] = {}
     shared = None
-    if model_dir is not None and any(n in ("key", "argmax", "hybrid") for n in names):
+    if model_dir is not None and any(n in MODEL_SOLVERS for n in names):
         from caesar_rnn.decoding.backends import load_backend
 
         shared = SharedForward(load_backend(model_dir, device))
     for name in names:
         if name not in SOLVERS:
             raise CaesarRNNError(f"unknown solver {name!r}: choose from {', '.join(SOLVERS)}")
-        if name in ("key", "argmax", "hybrid") and model_dir is None:
+        if name in MODEL_SOLVERS and model_dir is None:
             raise CaesarRNNError(f"solver {name!r} needs a model")
-        if name in ("chi2", "ngram", "words"):
+        if name in LANGUAGE_SOLVERS:
+            solve = language_solver(name, lang, model_dir, shared)
+        elif name in ("chi2", "ngram", "words"):
             solve = classical_solver(name)
         elif name == "hybrid":
             solve = hybrid_solver(model_dir, device, backend=shared)  # type: ignore[arg-type]

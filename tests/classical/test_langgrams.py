@@ -48,7 +48,7 @@ def test_boundary_ngrams_of_a_word_walk() -> None:
 
 
 def test_language_tables_read_as_their_language() -> None:
-    pl, en, es = (langgrams.language_logp(c) for c in ("pl", "en", "es"))
+    pl, en, es = (langgrams.full_logp(c) for c in ("pl", "en", "es"))
     assert [t.shape for t in pl] == [(26**n,) for n in range(1, 5)]
     assert pl[3][_code("prze")] > en[3][_code("prze")]
     assert es[3][_code("cion")] > pl[3][_code("cion")]
@@ -56,23 +56,45 @@ def test_language_tables_read_as_their_language() -> None:
     assert all(np.isfinite(t).all() for t in pl)
 
 
-def test_damaged_tables_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_quadgrams_on_demand_match_the_full_table() -> None:
+    lazy, full = langgrams.language_logp("fr"), langgrams.full_logp("fr")
+    q = np.array([_code("ment"), _code("qzxj"), 0, 26**4 - 1, _code("ouve")])
+    np.testing.assert_allclose(lazy[3][q], full[3][q], rtol=1e-6)
+    arrays = langgrams.shipped_arrays("fr")
+    kept = arrays["top_codes"].astype(np.int64)
+    np.testing.assert_allclose(full[3][kept], arrays["top_logp"].astype(np.float64), rtol=1e-6)
+    # Not kept: the trigram chain's estimate P(abc) P(bcd) / P(bc).
+    est = lazy[2][_code("qzx")] + lazy[2][_code("zxj")] - lazy[1][_code("zx")]
+    assert _code("qzxj") not in set(kept.tolist())
+    assert full[3][_code("qzxj")] == pytest.approx(est, rel=1e-6)
+
+
+def test_damaged_tables_are_refused() -> None:
     good = langgrams.shipped_arrays("de")
-    with pytest.raises(CaesarRNNError, match="damaged"):
-        langgrams.expand({k: v for k, v in good.items() if k != "logp3"})
-    with pytest.raises(CaesarRNNError, match="damaged"):
-        langgrams.expand({**good, "top_logp": np.full(3, np.nan, np.float16)})
-    with pytest.raises(CaesarRNNError, match="damaged"):
-        langgrams.expand({**good, "logp2": np.zeros(5, np.float16)})
+    assert langgrams.lookup(good)[3][np.array([5])].shape == (1,)
+    damaged = [
+        {k: v for k, v in good.items() if k != "logp3"},
+        {**good, "top_logp": np.full(len(good["top_logp"]), np.nan, np.float16)},
+        {**good, "logp2": np.zeros(5, np.float16)},
+        {**good, "top_codes": good["top_codes"][::-1].copy()},
+        {**good, "top_codes": good["top_codes"][:3]},
+    ]
+    for tables in damaged:
+        with pytest.raises(CaesarRNNError, match="damaged"):
+            langgrams.lookup(tables)
 
 
 def test_missing_or_unreadable_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(langgrams, "TABLE_FILE", "no-such-file.safetensors")
-    with pytest.raises(CaesarRNNError, match="missing"):
-        langgrams.shipped_arrays("de")
-    bad = tmp_path / "bad.safetensors"
-    bad.write_bytes(b"\xff" * 100)
-    monkeypatch.setattr(langgrams.resources, "files", lambda _: tmp_path)
-    monkeypatch.setattr(langgrams, "TABLE_FILE", bad.name)
-    with pytest.raises(CaesarRNNError, match="damaged"):
-        langgrams.shipped_arrays("de")
+    langgrams._shipped.cache_clear()
+    try:
+        monkeypatch.setattr(langgrams, "TABLE_FILE", "no-such-file.safetensors")
+        with pytest.raises(CaesarRNNError, match="missing"):
+            langgrams.shipped_arrays("de")
+        bad = tmp_path / "bad.safetensors"
+        bad.write_bytes(b"\xff" * 100)
+        monkeypatch.setattr(langgrams.resources, "files", lambda _: tmp_path)
+        monkeypatch.setattr(langgrams, "TABLE_FILE", bad.name)
+        with pytest.raises(CaesarRNNError, match="damaged"):
+            langgrams.shipped_arrays("de")
+    finally:
+        langgrams._shipped.cache_clear()

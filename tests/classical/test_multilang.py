@@ -1,5 +1,6 @@
 """The crack in other languages and the language it finds."""
 
+import numpy as np
 import pytest
 
 from caesar_rnn.cipher import encrypt
@@ -46,3 +47,11 @@ def test_stream_keeps_order_across_chunks() -> None:
     got = list(multilang.crack_language_stream(lines, "de", top=1, chunk=3))
     assert [m for m, _ in got] == lines
     assert [c[0].shift for _, c in got] == list(range(7))
+
+
+def test_few_and_many_messages_score_alike() -> None:
+    # A few messages look quadgrams up on demand; many use the full tables: the same scores.
+    lines = [encrypt(SENTENCES[c], 5) for c in sorted(SENTENCES)]
+    few = multilang.language_scores(lines, ["pl", "de"])
+    many = multilang.language_scores(lines * 20, ["pl", "de"])[:, : len(lines)]
+    np.testing.assert_allclose(few, many, rtol=1e-5)

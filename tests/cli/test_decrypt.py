@@ -143,3 +143,31 @@ def test_cli_key_prefix(runner: CliRunner, tmp_path: Path) -> None:
     assert r.stderr.startswith("using model")
     bad = runner.invoke(app, ["decrypt", "khoor", "--key-prefix", "-3"])
     assert bad.exit_code == 2 and bad.stdout == ""
+
+
+def test_decrypt_names_another_language(runner: CliRunner) -> None:
+    r = runner.invoke(app, ["decrypt", "Erqmrxu, prq dpl!"])
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == "Bonjour, mon ami!\n"
+    assert "'Erqmrxu, prq dpl!': reads as French" in r.stderr
+    r = runner.invoke(app, ["decrypt", "khoorzruog", "--json"])
+    assert json.loads(r.stdout)["language"] == "en" and "reads as" not in r.stderr
+    r = runner.invoke(app, ["decrypt", "gnwar", "--lang", "pl", "--json"])
+    obj = json.loads(r.stdout)
+    assert (obj["plaintext"], obj["language"], obj["decode"]) == ("tajne", "pl", "ngram")
+    r = runner.invoke(app, ["decrypt", "Erqmrxu", "--lang", "en", "-q"])
+    assert r.exit_code == 0 and r.stderr == "" and r.stdout != "Bonjour\n"  # the model alone
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--lang", "xx"], "unknown language 'xx': choose one of en, ca"),
+        (["--lang", "fr", "-k", "3"], "--lang goes with an unknown key"),
+        (["--lang", "fr", "--whole"], "--lang goes with an unknown key"),
+    ],
+)
+def test_decrypt_lang_usage_errors(runner: CliRunner, args: list[str], message: str) -> None:
+    r = runner.invoke(app, ["decrypt", "Erqmrxu", *args])
+    assert r.exit_code == 2 and r.stdout == ""
+    assert message in r.stderr and len(r.stderr.splitlines()) == 1

@@ -44,3 +44,26 @@ def test_gen_data_refuses_to_overwrite(runner: CliRunner, tmp_path: Path) -> Non
     assert r.exit_code == 1
     assert "already exists" in r.stderr
     assert out.read_text() == "keep\n"
+
+
+def test_gen_data_languages(runner: CliRunner, tmp_path: Path) -> None:
+    import json
+
+    import pytest
+
+    pytest.importorskip("wordfreq")
+    out = tmp_path / "d.jsonl"
+    args = ["gen-data", "-o", str(out), "--count", "40", "--lang", "pl", "--lang", "de,fr"]
+    r = runner.invoke(app, [*args, "--style", "natural", "--min-len", "20", "--max-len", "30"])
+    assert r.exit_code == 0, r.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    text = " ".join(row["plaintext"] for row in rows)
+    assert set(text) & set("ąęłśżźćń") and set(text) & set("äöüß") and set(text) & set("éèàç")
+    letters = tmp_path / "l.jsonl"
+    r = runner.invoke(app, ["gen-data", "-o", str(letters), "--count", "30", "--lang", "pl"])
+    assert r.exit_code == 0, r.stderr
+    for row in map(json.loads, letters.read_text().splitlines()):
+        assert row["plaintext"].isascii() and row["plaintext"].isalpha()  # folded to a-z
+    r = runner.invoke(app, ["gen-data", "-o", str(tmp_path / "x.jsonl"), "--lang", "zz"])
+    assert r.exit_code == 2 and "unknown language 'zz'" in r.stderr
+    assert not (tmp_path / "x.jsonl").exists()

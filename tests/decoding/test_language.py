@@ -1,0 +1,79 @@
+"""decrypt's language: the model's answer stands for English; another language's crack replaces
+it where the text reads as that language."""
+
+import pytest
+
+from caesar_rnn.cipher import encrypt
+from caesar_rnn.decoding import language
+from caesar_rnn.decoding.decode import Alternative, Decryption
+from caesar_rnn.errors import CaesarRNNError
+
+FRENCH = "Nous avons mangé une soupe chaude avec nos voisins"
+ENGLISH = "The children were playing in the garden"
+
+
+def _model_answer(cipher: str, shift: int | None, text: str | None = None) -> Decryption:
+    """What the English model might have said (a wrong shift for the French message)."""
+    plain = cipher if shift is None else (text or encrypt(cipher, -shift))
+    return Decryption(cipher, plain, shift, 0.999, True, [Alternative(1, "x", 0.001)], True)
+
+
+def test_auto_keeps_english_and_replaces_another_language() -> None:
+    fr, en = encrypt(FRENCH, 7), encrypt(ENGLISH, 4)
+    answers = [_model_answer(fr, 11), _model_answer(en, 4), _model_answer("123", None)]
+    out = language.with_language(answers, "auto", top=3)
+    assert out[0].plaintext == FRENCH and out[0].shift == 7 and out[0].language == "fr"
+    assert out[0].decode == "ngram" and not out[0].calibrated and out[0].english is True
+    assert 0.99 < out[0].confidence <= 1 and len(out[0].alternatives) == 3
+    assert out[1] == _model_answer(en, 4).__class__(**{**vars(answers[1]), "language": "en"})
+    assert out[2] is answers[2]  # no letters: nothing to say
+
+
+def test_given_language() -> None:
+    fr = encrypt(FRENCH, 7)
+    [d] = language.with_language([_model_answer(fr, 11)], "fr", top=0)
+    assert d.plaintext == FRENCH and d.language == "fr" and d.alternatives == []
+    [d] = language.with_language([_model_answer(fr, 11)], "en")
+    assert d.shift == 11 and d.language == "en"  # English: the model alone
+    with pytest.raises(CaesarRNNError, match="unknown language 'xx'"):
+        language.with_language([_model_answer(fr, 11)], "xx")
+
+
+@pytest.mark.parametrize(("word", "other"), [("hotel", "sl"), ("radio", "sh"), ("idea", "tr")])
+def test_english_prior_keeps_the_model_on_short_english(
+    word: str, other: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Short English words read a little likelier in another language; the prior keeps the
+    # model's English reading until another language is 1,000 times likelier.
+    c = encrypt(word, 5)
+    [d] = language.with_language([_model_answer(c, 5)])
+    assert d.language == "en" and d.plaintext == word
+    monkeypatch.setattr(language, "ENGLISH_PRIOR", 0.0)
+    assert language.with_language([_model_answer(c, 5)])[0].language == other
+
+
+def test_stream_closes_its_source() -> None:
+    closed = []
+
+    class Source:
+        def __init__(self) -> None:
+            self.items = iter([_model_answer(encrypt(ENGLISH, 4), 4)] * 5)
+
+        def __iter__(self) -> "Source":
+            return self
+
+        def __next__(self) -> Decryption:
+            return next(self.items)
+
+        def close(self) -> None:
+            closed.append(True)
+
+    out = list(language.languages_of(Source(), "auto", chunk=2))  # type: ignore[arg-type]
+    assert [d.language for d in out] == ["en"] * 5 and closed == [True]
+
+
+def test_note() -> None:
+    d = _model_answer("abc", 0)
+    assert language.note(d) is None
+    d.language = "pl"
+    assert language.note(d) == "'abc': reads as Polish (not the model: the pl quadgram crack)"
