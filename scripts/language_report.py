@@ -124,7 +124,7 @@ HOW = """## How it works
   sh sk sl sv tr vi`). A Caesar cipher shifts the 26 ASCII letters only: an accented letter
   passes through unchanged (natural style), or is folded to its base letter first (letters
   style: NFKD without accents, plus ł→l, ß→ss, ø→o, æ→ae, ı→i, ...).
-- **Statistics** (`caesar_rnn/classical/langgrams.py`, built by `scripts/build_langgrams.py`):
+- **Statistics** (`caesar_rnn/classical/langgrams.py`, built by `scripts/build_ngrams.py --languages`):
   per language, the letter 1-4-grams of its wordfreq list folded to a-z, each word weighted by
   its frequency, with the n-grams across word boundaries of a unigram word walk. The package
   ships float16 1-3-gram tables and the 16,384 likeliest quadgrams per language (3.5 MB for

@@ -9,7 +9,7 @@ draw), the same mass as the words. English keeps its own tables (``caesar_rnn.cl
 counted with word pairs), so ``crack --lang en`` is the English crack.
 
 Counting needs the training extra (wordfreq), so the package ships the tables, counted once by
-``scripts/build_langgrams.py``, in ``langgrams.safetensors`` beside this module (``TABLE_FILE``;
+``scripts/build_ngrams.py --languages``, in ``langgrams.safetensors`` beside this module (``TABLE_FILE``;
 safetensors, no pickle), small: per language the 1-3-gram tables (float16) and only the ``TOP``
 most likely quadgrams; every other quadgram is the trigram chain's estimate P(abc) P(bcd) / P(bc)
 (within 0.6 points of the full tables' accuracy at one seventh of the size:
@@ -36,7 +36,7 @@ from caesar_rnn.languages import CODES, ENGLISH, check_code, fold
 
 #: The n-gram order the per-language tables go up to.
 ORDER = 4
-#: The tables as shipped inside the package (built by scripts/build_langgrams.py).
+#: The tables as shipped inside the package (built by scripts/build_ngrams.py --languages).
 TABLE_FILE = "langgrams.safetensors"
 #: Words of the list kept (by frequency): enough for the n-grams, a bounded build time.
 MAX_WORDS = 200_000
@@ -186,6 +186,14 @@ def full_logp(code: str) -> list[np.ndarray]:
     if isinstance(t[3], np.ndarray):
         return t
     return [*t[:3], t[3][np.arange(N_LETTERS**4)].astype(np.float32)]
+
+
+@lru_cache(maxsize=len(CODES))
+def chain_logp(code: str) -> tuple[np.ndarray, np.ndarray]:
+    """(log10 P(trigram), log10 P(d | abc) for every quadgram abcd as float32): the letter chain
+    in two gathers."""
+    t = full_logp(code)
+    return t[2], (t[3] - t[2].repeat(N_LETTERS)).astype(np.float32)
 
 
 def shipped_arrays(code: str) -> dict[str, np.ndarray]:

@@ -11,13 +11,12 @@ are ranked under it. Only ASCII letters count, as in the English crack.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
 import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS, is_letter
 from caesar_rnn.classical.crackers import Candidate, _letter_indices, rank
-from caesar_rnn.classical.langgrams import ORDER, full_logp, language_logp
+from caesar_rnn.classical.langgrams import ORDER, chain_logp, full_logp, language_logp
 from caesar_rnn.languages import AUTO, CODES, check_code
 
 _SHIFTS = np.arange(N_LETTERS)
@@ -36,14 +35,22 @@ def _codes(plain: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _block_scores(letters: np.ndarray, tables: list[list[Any]]) -> np.ndarray:
-    """(L, B, 26) chain scores of (B, T) messages of equal length under each language's tables."""
+def _block_scores(letters: np.ndarray, codes: Sequence[str], many: bool) -> np.ndarray:
+    """(L, B, 26) chain scores of (B, T) messages of equal length in each language of
+    ``codes``; ``many``: with the full tables (built once; faster for many letters)."""
     plain = (letters[:, None, :] - _SHIFTS[None, :, None]) % N_LETTERS  # (B, 26, T)
     n = min(ORDER, letters.shape[1])
     top = _codes(plain, n)
+    out = np.empty((len(codes), *plain.shape[:2]))
+    if many and n == ORDER:  # log10 P(first trigram) + sum of log10 P(letter | three before)
+        first = _codes(plain[:, :, : ORDER - 1], ORDER - 1)[:, :, 0]
+        for i, code in enumerate(codes):
+            tri, cond = chain_logp(code)
+            out[i] = tri.take(first) + cond.take(top).sum(axis=2, dtype=np.float64)
+        return out
     inner = _codes(plain, n - 1)[:, :, 1:-1] if n > 1 else None  # the conditioning contexts
-    out = np.empty((len(tables), *plain.shape[:2]))
-    for i, t in enumerate(tables):
+    for i, code in enumerate(codes):
+        t = (full_logp if many else language_logp)(code)
         s = t[n - 1][top].sum(axis=2, dtype=np.float64)
         out[i] = s if inner is None else s - t[n - 2][inner].sum(axis=2, dtype=np.float64)
     return out
@@ -54,7 +61,6 @@ def language_scores(messages: Sequence[str], codes: Sequence[str]) -> np.ndarray
     ``codes`` (higher is better); messages without letters score 0."""
     idx = _letter_indices(messages)
     many = sum(map(len, idx)) >= _FULL
-    tables = [(full_logp if many else language_logp)(c) for c in codes]
     out = np.zeros((len(codes), len(messages), N_LETTERS))
     by_len: dict[int, list[int]] = {}
     for i, c in enumerate(idx):
@@ -64,7 +70,7 @@ def language_scores(messages: Sequence[str], codes: Sequence[str]) -> np.ndarray
         rows = max(1, _CELLS // length)
         for r in range(0, len(ids), rows):
             part = ids[r : r + rows]
-            out[:, part] = _block_scores(np.stack([idx[i] for i in part]), tables)
+            out[:, part] = _block_scores(np.stack([idx[i] for i in part]), codes, many)
     return out
 
 
