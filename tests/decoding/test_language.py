@@ -77,3 +77,17 @@ def test_note() -> None:
     assert language.note(d) is None
     d.language = "pl"
     assert language.note(d) == "'abc': reads as Polish (not the model: the pl quadgram crack)"
+
+
+def test_long_messages_keep_the_model_key() -> None:
+    # Over a long repetitive text the letter chain prefers a wrong key ("lipps" repeated): from
+    # LONG letters on, the model's key stands and only the language is found, at that key.
+    text = "hello, 0123456789! " * 30
+    c = encrypt(text, 3)
+    [d] = language.with_language([_model_answer(c, 3)])
+    assert d.plaintext == text and d.shift == 3 and d.language is not None
+    long_fr = encrypt((FRENCH + " ") * 3, 7)
+    [d] = language.with_language([_model_answer(long_fr, 7)])
+    assert d.language == "fr" and d.shift == 7 and d.decode == "key"  # the model's answer
+    [d] = language.with_language([_model_answer(long_fr, 7)], "fr")
+    assert d.language == "fr" and d.decode == "ngram"  # given: the language's crack
