@@ -44,9 +44,10 @@ HYBRID_NOTE = (
 )
 WORDS_NOTE = (
     "*words* (`crack --method words`) splits each candidate plaintext into words under word and "
-    "word-pair counts (symspellpy's Google Books lists, the model's training source too), plus "
-    "half its quadgram log-likelihood (`caesar_rnn/classical/words.py`; weights chosen on Python's "
-    "own documentation, experiments/words-solver/). "
+    "word-pair counts (symspellpy's Google Books lists, the model's training source too, and "
+    "wordfreq's common words they lack), plus half its quadgram log-likelihood "
+    "(`caesar_rnn/classical/words.py`; weights chosen on Python's own documentation and Vim's "
+    "user manual, experiments/words-solver/). "
 )
 
 
