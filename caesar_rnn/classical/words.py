@@ -100,12 +100,9 @@ class Lexicon:
         """Sorted base-26 codes of the k-letter pieces that start a known word (cached)."""
         cache = self.prefixes
         if k not in cache:
-            codes = [
-                sum((ord(ch) - 97) * N_LETTERS ** (k - 1 - i) for i, ch in enumerate(w))
-                for w in self.starts
-                if len(w) == k
-            ]
-            cache[k] = np.unique(np.asarray(codes, np.int64))
+            pieces = "".join(w for w in self.starts if len(w) == k).encode("ascii")
+            letters = np.frombuffer(pieces, np.uint8).reshape(-1, k).astype(np.int64) - 97
+            cache[k] = np.unique(letters @ N_LETTERS ** np.arange(k - 1, -1, -1, dtype=np.int64))
         return cache[k]
 
     def to_bytes(self) -> bytes:
