@@ -158,6 +158,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         else "cut at word starts"
     )
     n_msgs = sum(r["messages"] for r in pooled if r["solver"] == pooled[0]["solver"])
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    calibration = os.path.relpath(docs / "calibration.md", Path(args.md).resolve().parent)
     md = [
         "# Accuracy on held-out English" + (", messages cut inside words" if args.mid_word else ""),
         "",
@@ -175,7 +177,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"solver gets the same messages. Seed {args.seed}.",
         "- Solvers: *model key* (the `decrypt` default: one key per message, the best summed "
         "log-probability of the 26; from 8 letters on, that of a second reading without the "
-        "first letter is added), *model argmax* (the per-letter argmax; from 8 letters on, of "
+        "first letter is added; behind the fast stage, `models/fast`, whose key stands only where "
+        "it is decisive and the message reads as English, docs/performance.md), *model argmax* (the per-letter argmax; from 8 letters on, of "
         "both readings' log-probabilities added), *chi2* (chi-squared "
         "against English letter frequencies), *ngram* (quadgram log-likelihood); both classical "
         "solvers count their statistics from the model's training source "
@@ -188,6 +191,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         "its load (one BLAS thread).",
         "",
         f"![exact-message accuracy against length]({Path(args.png).name})",
+        "",
+        f"How far `decrypt`'s confidence can be trusted (calibrated per style and length, ECE, "
+        f"exact among answers at >= 0.99, the English verdict's flag rates by held-out set): "
+        f"[calibration.md]({calibration}), whose reliability diagram is this:",
+        "",
+        f"![reliability diagram]({calibration.removesuffix('.md')}.png)",
         "",
         "## Exact-message accuracy (%), all texts pooled",
         "",
