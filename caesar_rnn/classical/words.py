@@ -22,6 +22,7 @@ The parameters were chosen on text outside every evaluation set (experiments/wor
 
 from __future__ import annotations
 
+import collections
 import itertools
 import math
 import re
@@ -33,7 +34,7 @@ from importlib import resources
 
 import numpy as np
 
-from caesar_rnn.cipher import N_LETTERS, decrypt
+from caesar_rnn.cipher import N_LETTERS, decrypt, is_letter
 from caesar_rnn.classical.ngrams import ngram_logp
 from caesar_rnn.errors import CaesarRNNError
 
@@ -59,7 +60,8 @@ class Params:
     split: float = 6.0  # natural style: penalty per cut inside a run of letters
     margin: float = 5.0  # log10: split the shifts whose trigram score is this close to the best
     max_shifts: int = 4
-    prefix: int = 5  # and the shifts whose first this-many letters start a known word
+    prefix: int = 5  # and the shifts whose first this-many letters start a known word,
+    prefix_below: int = 20  # in messages of fewer letters than this (0: every message)
 
 
 @dataclass
@@ -197,13 +199,15 @@ def _letter_tables() -> tuple[list[float], ...]:
 
 def letter_cumsum(run: str) -> list[float]:
     """Cumulative ln P of the run's letters under the quadgram model (len(run) + 1)."""
-    tables = _letter_tables()
-    out = [0.0]
-    code = 0
-    for i, ch in enumerate(run):
-        code = (code * N_LETTERS + ord(ch) - 97) % N_LETTERS**4
-        out.append(out[-1] + tables[min(i, 3)][code])
-    return out
+    t1, t2, t3, t4 = _letter_tables()
+    c = [ord(ch) - 97 for ch in run]
+    lps = [t1[x] for x in c[:1]] + [t2[a * 26 + b] for a, b in zip(c[:1], c[1:2], strict=False)]
+    lps += [t3[(a * 26 + b) * 26 + d] for a, b, d in zip(c[:1], c[1:2], c[2:3], strict=False)]
+    lps += [
+        t4[((a * 26 + b) * 26 + d) * 26 + e]
+        for a, b, d, e in zip(c, c[1:], c[2:], c[3:], strict=False)
+    ]
+    return list(itertools.accumulate(lps, initial=0.0))
 
 
 class Segmenter:
@@ -220,43 +224,66 @@ class Segmenter:
         """(best log-probability of the run split into words plus ``lam`` times its letters'
         quadgram log-likelihood, that split's words). ``start``/``end``: the run opens/closes
         the message, so it may begin/end inside a word; ``cut``: penalty per word after the
-        first. Forward Viterbi: from each position, words are tried while they still start a
-        known word (one dict lookup each); every piece may also be an unknown word."""
+        first. Forward Viterbi: from each position, the words are tried while the piece still
+        starts a known word (one dict lookup each). Any piece may also be an unknown word,
+        scoring ``unk + unk_letter * length + qc[j] - qc[i]``: a part of its start i plus a part
+        of its end j, so the best unknown piece ending at j starts at the best ``key`` among
+        the last ``MAX_WORD`` positions (a monotonic queue) instead of one try per length."""
         n = len(run)
         qc = letter_cumsum(run)
-        logp, pairs, starts = self.lex.logp.get, self.lex.pairs.get, self.lex.starts.get
-        ends = self.lex.ends.get
+        logp, starts, pairs = self.lex.logp.get, self.lex.starts.get, self.lex.pairs.get
         unk, unk_letter, edge = self.p.unk, self.p.unk_letter, self.p.edge
         best = [0.0] + [_NEG] * n
         last: list[str | None] = [prev] + [None] * n
         back = [0] * (n + 1)
-        for i in range(n):
+        if start:
+            self._first_pieces(run, best, last, back)
+        keys: list[float] = []
+        queue: collections.deque[int] = collections.deque()
+        for i in range(n + 1):
+            if i:  # the best unknown piece ending at i
+                while queue[0] < i - MAX_WORD:
+                    queue.popleft()
+                k = queue[0]
+                u = keys[k] + unk + unk_letter * i + qc[i]
+                if u > best[i]:
+                    best[i], last[i], back[i] = u, run[k:i], k
+                if i == n:
+                    break
             bi = best[i] - (cut if i else 0.0)
+            key = bi - unk_letter * i - qc[i]
+            keys.append(key)
+            while queue and keys[queue[-1]] < key:
+                queue.pop()
+            queue.append(i)
             d = pairs(last[i]) if last[i] is not None else None  # type: ignore[arg-type]
-            known = True
             for j in range(i + 1, min(n, i + MAX_WORD) + 1):
                 w = run[i:j]
-                lp = unk + unk_letter * (j - i) + qc[j] - qc[i]
-                if known:
-                    mass = starts(w)
-                    if mass is None:
-                        known = False  # no word starts with w: none with a longer piece either
-                    else:
-                        k = logp(w)
-                        if k is not None:
-                            c = d.get(w) if d is not None else None
-                            lp = c if c is not None and c > k else k
-                        if end and j == n:
-                            lp = max(lp, mass - edge)
-                if start and i == 0:
-                    lp = max(lp, ends(w, _NEG) - self.p.edge_start)
-                if bi + lp > best[j]:
+                mass = starts(w)
+                if mass is None:
+                    break  # no word starts with w: none with a longer piece either
+                lp = logp(w)
+                if lp is not None and d is not None:
+                    c = d.get(w)
+                    if c is not None and c > lp:
+                        lp = c
+                if end and j == n and (lp is None or mass - edge > lp):
+                    lp = mass - edge
+                if lp is not None and bi + lp > best[j]:
                     best[j], last[j], back[j] = bi + lp, w, i
         words, j = [], n
         while j > 0:
             words.append(run[back[j] : j])
             j = back[j]
         return best[n] + self.p.lam * qc[n], tuple(reversed(words))
+
+    def _first_pieces(self, run: str, best: list[float], last: list, back: list) -> None:
+        """The run opens the message: its first piece may be the end of a known word."""
+        ends, pen = self.lex.ends.get, self.p.edge_start
+        for j in range(1, min(len(run), MAX_WORD) + 1):
+            lp = ends(run[:j])
+            if lp is not None and lp - pen > best[j]:
+                best[j], last[j], back[j] = lp - pen, run[:j], 0
 
     def split(self, text: str) -> tuple[float, list[str]]:
         """One candidate plaintext's score and words: the best split of its runs of letters
@@ -291,7 +318,7 @@ def segmenter(params: Params = Params()) -> Segmenter:
     return Segmenter(lexicon(), params)
 
 
-def prefix_hits(messages: Sequence[str], k: int, lex: Lexicon) -> np.ndarray:
+def prefix_hits(messages: Sequence[str], k: int, lex: Lexicon, below: int = 0) -> np.ndarray:
     """(B, 26) bool: the shifts under which the first k letters of a message's first run of
     letters start a known word (a cheap net for the shifts the trigram pruning would drop:
     "puzzle" and "calmly" score low on letter trigrams). A first run shorter than k counts only
@@ -299,6 +326,8 @@ def prefix_hits(messages: Sequence[str], k: int, lex: Lexicon) -> np.ndarray:
     out = np.zeros((len(messages), N_LETTERS), bool)
     firsts: dict[int, list[tuple[int, list[int]]]] = {}
     for b, m in enumerate(messages):
+        if below and sum(map(is_letter, m)) >= below:
+            continue
         runs = _RUN.finditer(m.lower())
         first, second = next(runs, None), next(runs, None)
         if first and (len(first.group()) >= k or second is None):
@@ -331,7 +360,8 @@ def word_scores(
     chosen = np.zeros(out.shape, bool)  # (B, 26)
     np.put_along_axis(chosen, order, near, axis=1)
     if params.prefix:
-        chosen |= prefix_hits(messages, params.prefix, seg.lex if seg else lexicon())
+        lex = seg.lex if seg else lexicon()
+        chosen |= prefix_hits(messages, params.prefix, lex, params.prefix_below)
     undecided = np.flatnonzero((chosen.sum(axis=1) > 1) & out.any(axis=1))
     if len(undecided):
         seg = seg or segmenter(params)

@@ -245,3 +245,50 @@ def test_no_torch_on_the_words_path() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def _brute_force(seg: words.Segmenter, run: str, prev: str | None, start: bool, end: bool) -> float:
+    """The best split's score by trying every split (each piece at its best reading: a known
+    word or pair, an unknown word, the end of a word first, the start of one last)."""
+    lex, p = seg.lex, seg.p
+    qc = words.letter_cumsum(run)
+    n, best = len(run), float("-inf")
+    for mask in range(1 << (n - 1)):
+        cuts = [0] + [i + 1 for i in range(n - 1) if mask >> i & 1] + [n]
+        total, last = 0.0, prev
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            w = run[a:b]
+            if b - a > words.MAX_WORD:
+                total = float("-inf")
+                break
+            options = [p.unk + p.unk_letter * (b - a) + qc[b] - qc[a]]
+            if w in lex.logp:
+                pair = lex.pairs.get(last, {}).get(w) if last is not None else None
+                options.append(max(lex.logp[w], pair if pair is not None else float("-inf")))
+            if end and b == n and w in lex.starts:
+                options.append(lex.starts[w] - p.edge)
+            if start and a == 0 and w in lex.ends:
+                options.append(lex.ends[w] - p.edge_start)
+            total += max(options) - (p.split if a else 0.0)
+            last = w
+        best = max(best, total)
+    return best + p.lam * qc[n]
+
+
+@pytest.mark.parametrize("run", ["thecat", "ndthecommi", "qzxvbn", "ofthewor", "abcdefghijk"])
+@pytest.mark.parametrize(("start", "end"), [(False, False), (True, True)])
+def test_viterbi_equals_every_split_tried(
+    seg: words.Segmenter, run: str, start: bool, end: bool
+) -> None:
+    # The Viterbi's unknown-word queue and early stop find the same best as trying all splits.
+    got, _ = seg.run_score(run, "of", start, end, seg.p.split)
+    assert got == pytest.approx(_brute_force(seg, run, "of", start, end), abs=1e-9)
+
+
+def test_prefix_net_only_below_its_length(seg: words.Segmenter) -> None:
+    # "puzzle" starts a known word under its own shift only; the net leaves longer messages to
+    # the trigram pruning.
+    short, long_ = encrypt("puzzle", 7), encrypt("puzzle" + "x" * 20, 7)
+    hits = words.prefix_hits([short, long_], 5, seg.lex, below=20)
+    assert hits[0, 7] and not hits[1].any()
+    assert words.prefix_hits([long_], 5, seg.lex)[0, 7]
