@@ -59,17 +59,31 @@ def with_language(
         return out
     heads = [_trim_letters(results[i].ciphertext, LONG) for i in todo]
     s = language_scores(heads, codes)  # (L, B, 26)
-    if codes[0] == ENGLISH:
-        s[0] += ENGLISH_PRIOR
+    named, shifts = _name(heads, s, codes) if lang == AUTO else (np.zeros(len(todo), int), None)
     for j, i in enumerate(todo):
         d = results[i]
         if lang == AUTO and _longer(d.ciphertext, heads[j]):  # the model's key, its language
             out[i] = replace(d, language=codes[int(s[:, j, _shift(d)].argmax())])
             continue
-        best = int(s[:, j].max(axis=1).argmax())
+        best = int(named[j])
         code = codes[best]
-        out[i] = replace(d, language=code) if code == ENGLISH else reading(d, s[best, j], code, top)
+        k = None if shifts is None else int(shifts[j])
+        out[i] = (
+            replace(d, language=code) if code == ENGLISH else reading(d, s[best, j], code, top, k)
+        )
     return out
+
+
+def _name(heads: list[str], s: np.ndarray, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(B,) each message's language (an index into ``codes``) and shift: English's scores raised by
+    ``ENGLISH_PRIOR``, the accents and, for the best few pairs, the words weighed in
+    (``classical.langid``). ``s`` gains the prior and the accents in place."""
+    from caesar_rnn.classical.langid import accent_scores, best_pairs
+
+    if codes[0] == ENGLISH:
+        s[0] += ENGLISH_PRIOR
+    s += accent_scores(heads, codes)[:, :, None]
+    return best_pairs(heads, s, codes)
 
 
 def _longer(text: str, head: str) -> bool:
@@ -93,13 +107,17 @@ def languages_of(
         getattr(results, "close", lambda: None)()
 
 
-def reading(d: Decryption, scores: np.ndarray, code: str, top: int) -> Decryption:
-    """The best reading of ``d.ciphertext`` under its 26 shifts' log10 ``scores`` in language
-    ``code``: confidence its share of the likelihoods, ``top`` runners-up."""
+def reading(
+    d: Decryption, scores: np.ndarray, code: str, top: int, shift: int | None = None
+) -> Decryption:
+    """The reading of ``d.ciphertext`` under ``shift`` (default: the best of its 26 shifts'
+    log10 ``scores`` in language ``code``): confidence its share of the likelihoods, ``top``
+    runners-up."""
     p = np.exp((scores - scores.max()) * _LN10)
     p /= p.sum()
     order = np.argsort(-p, kind="stable")
-    k = int(order[0])
+    k = int(order[0]) if shift is None else shift
+    order = np.array([k, *(j for j in order if j != k)])
     alts = [
         Alternative(int(j), decrypt(d.ciphertext, int(j)), float(p[j])) for j in order[1 : 1 + top]
     ]

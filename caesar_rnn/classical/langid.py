@@ -1,0 +1,211 @@
+"""Evidence for naming a message's language beside the letter chain (``classical.multilang``),
+which reads the 26 ASCII letters only and cannot tell close relatives apart well.
+
+- **Accents.** A Caesar cipher leaves accented letters as they are, so in natural-style text
+  they can be read before any key is found: a message with any non-ASCII letter scores, in each
+  language, log10 P(accented letter) for each of them and log10 P(some ASCII letter) for the
+  others (``accent_scores``; the same for every shift). A message of ASCII letters only scores
+  0 everywhere: it may have been folded (the letters style), so the absence of accents says
+  nothing.
+- **Words.** For the ``TOP`` best (language, shift) pairs only, the reading's words are looked
+  up in the language's ``WORDS`` likeliest words (``word_score``): with spaces, each word's
+  log10 frequency (``UNKNOWN_WORD`` when not listed); without, the best split of the letters
+  into listed words, each unlisted letter costing ``UNKNOWN_LETTER``. ``WEIGHT`` times it is
+  added to the pair's chain score.
+
+Both come from wordfreq's lists, counted once by ``scripts/build_langid.py`` into
+``langid.safetensors`` beside this module (safetensors, no pickle). The constants were chosen
+on generated text of all 27 languages (gen-data --lang's source), not on the evaluation
+sentences: experiments/non-english/README.md, "Naming the language".
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from caesar_rnn.cipher import N_LETTERS, decrypt, letters_of
+from caesar_rnn.errors import CaesarRNNError
+from caesar_rnn.extras import require
+from caesar_rnn.files import atomic_write_bytes
+from caesar_rnn.languages import CODES, check_code, fold
+
+TABLE_FILE = "langid.safetensors"
+#: Words kept per language, most frequent first.
+WORDS = 5000
+#: (language, shift) pairs rescored with the word evidence per message.
+TOP = 4
+#: Messages shorter than this (in letters) are named by the letter chain and accents alone.
+MIN_LETTERS = 8
+#: The word score's weight beside the chain's, log10 of an unlisted word, of an unlisted letter.
+WEIGHT = 0.5
+UNKNOWN_WORD = -7.0
+UNKNOWN_LETTER = -1.5
+#: The longest word tried when splitting letters.
+LONGEST = 12
+#: log10 P of an accented letter a language's list never has.
+_UNSEEN = -7.0
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def accent_scores(messages: list[str], codes: list[str]) -> np.ndarray:
+    """(L, B) log10-likelihood of which letters of each message are accented, per language of
+    ``codes``; 0 for a message whose letters are all ASCII."""
+    chars, table = _letter_table()
+    rows = [CODES.index(check_code(c)) for c in codes]
+    col = {ch: 1 + j for j, ch in enumerate(chars)}
+    out = np.zeros((len(codes), len(messages)))
+    for b, text in enumerate(messages):
+        if text.isascii():
+            continue
+        letters = [ch for ch in text.lower() if ch.isalpha()]
+        if all(ch.isascii() for ch in letters):
+            continue
+        cols = Counter(0 if ch.isascii() else col.get(ch, -1) for ch in letters)
+        unseen = cols.pop(-1, 0)
+        idx = np.fromiter(cols, np.int64)
+        out[:, b] = table[rows][:, idx] @ np.fromiter(cols.values(), float) + unseen * _UNSEEN
+    return out
+
+
+def word_score(plain: str, code: str) -> float:
+    """log10 score of ``plain``'s words in language ``code`` (see the module's doc)."""
+    words = _words(code)
+    if any(ch.isspace() for ch in plain.strip()):
+        return sum(words.get(fold(w).lower(), UNKNOWN_WORD) for w in _WORD.findall(plain))
+    return _split_score(letters_of(fold(plain)).lower(), words)
+
+
+def _split_score(letters: str, words: dict[str, float]) -> float:
+    """log10 of the best split of ``letters`` into listed words, an unlisted letter costing
+    ``UNKNOWN_LETTER``."""
+    best = [0.0] * (len(letters) + 1)
+    for i in range(1, len(letters) + 1):
+        v = best[i - 1] + UNKNOWN_LETTER
+        for j in range(max(0, i - LONGEST), i - 1):
+            p = words.get(letters[j:i])
+            if p is not None and best[j] + p > v:
+                v = best[j] + p
+        best[i] = v
+    return best[-1]
+
+
+def best_pairs(
+    messages: list[str], scores: np.ndarray, codes: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """((B,) language index into ``codes``, (B,) shift) of each message's best (language, shift)
+    pair of ``scores`` (L, B, 26; the chain plus any prior and accents), the ``TOP`` best
+    rescored with ``WEIGHT`` x the word score for messages of ``MIN_LETTERS`` or more."""
+    flat = scores.transpose(1, 0, 2).reshape(len(messages), -1)
+    best = flat.argmax(axis=1)
+    top = min(TOP, flat.shape[1])
+    for b, text in enumerate(messages):
+        if len(letters_of(text)) < MIN_LETTERS or top < 2:
+            continue
+        cand = np.argpartition(-flat[b], top - 1)[:top]
+        vals = [
+            flat[b, c]
+            + WEIGHT * word_score(decrypt(text, int(c % N_LETTERS)), codes[c // N_LETTERS])
+            for c in cand
+        ]
+        best[b] = cand[int(np.argmax(vals))]
+    return best // N_LETTERS, best % N_LETTERS
+
+
+@lru_cache(maxsize=len(CODES))
+def _words(code: str) -> dict[str, float]:
+    """The packaged word list of ``code``: folded word -> log10 frequency."""
+    t = _shipped()
+    try:
+        words = bytes(t[f"{code}/words"]).decode().split("\n")
+        logp = t[f"{code}/logp"].astype(np.float64)
+    except (KeyError, UnicodeDecodeError) as exc:
+        raise CaesarRNNError(f"the language word lists ({TABLE_FILE}) are damaged") from exc
+    if len(words) != len(logp) or not np.isfinite(logp).all():
+        raise CaesarRNNError(f"the language word lists ({TABLE_FILE}) are damaged")
+    return dict(zip(words, logp.tolist(), strict=True))
+
+
+@lru_cache(maxsize=1)
+def _letter_table() -> tuple[str, np.ndarray]:
+    """(the accented letters, (len(CODES), 1 + C) log10 P(an ASCII letter), P(each of them))."""
+    t = _shipped()
+    try:
+        chars = bytes(t["letters"]).decode()
+        table = t["letter_logp"].astype(np.float64)
+    except (KeyError, UnicodeDecodeError) as exc:
+        raise CaesarRNNError(f"the language word lists ({TABLE_FILE}) are damaged") from exc
+    if table.shape != (len(CODES), 1 + len(chars)) or not np.isfinite(table).all():
+        raise CaesarRNNError(f"the language word lists ({TABLE_FILE}) are damaged")
+    return chars, table
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, np.ndarray]:
+    from safetensors.numpy import load
+
+    try:
+        data = resources.files("caesar_rnn.classical").joinpath(TABLE_FILE).read_bytes()
+    except OSError as exc:
+        raise CaesarRNNError(
+            f"the packaged language word lists ({TABLE_FILE}) are missing"
+        ) from exc
+    try:
+        return load(data)
+    except Exception as exc:  # safetensors raises its own error types for a damaged file
+        raise CaesarRNNError(f"the language word lists ({TABLE_FILE}) are damaged") from exc
+
+
+def compute_tables(max_words: int = 200_000) -> dict[str, np.ndarray]:
+    """Every array of ``TABLE_FILE`` counted from wordfreq (the training extra): per language
+    its ``WORDS`` likeliest folded words and their log10 frequencies; the accented letters and
+    each language's log10 letter frequencies (word frequency weighted, lowercased)."""
+    require("train", "the language word lists", "wordfreq")
+    import wordfreq
+
+    from caesar_rnn.classical.langgrams import word_frequencies
+
+    out: dict[str, np.ndarray] = {}
+    counts = []
+    for code in CODES:
+        words, freqs = word_frequencies(code)
+        out[f"{code}/words"] = np.frombuffer("\n".join(words[:WORDS]).encode(), np.uint8).copy()
+        out[f"{code}/logp"] = np.log10(freqs[:WORDS]).astype(np.float16)
+        counts.append(_letter_counts(wordfreq.get_frequency_dict(code, "best"), max_words))
+    chars = sorted({ch for c in counts for ch, v in c.items() if ch != "a" and v > 1e-5})
+    table = np.full((len(CODES), 1 + len(chars)), 10.0**_UNSEEN)
+    for i, c in enumerate(counts):
+        total = sum(c.values())
+        table[i, 0] = c["a"] / total
+        for j, ch in enumerate(chars):
+            table[i, 1 + j] = max(c.get(ch, 0.0) / total, 10.0**_UNSEEN)
+    out["letters"] = np.frombuffer("".join(chars).encode(), np.uint8).copy()
+    out["letter_logp"] = np.log10(table).astype(np.float32)
+    return out
+
+
+def _letter_counts(freqs: dict[str, float], max_words: int) -> dict[str, float]:
+    """Frequency-weighted counts of each non-ASCII letter of the first ``max_words`` words of
+    ``freqs`` (lowercased), every ASCII letter counted under "a"."""
+    c: dict[str, float] = {}
+    for w, f in itertools.islice(freqs.items(), max_words):
+        for ch in w.lower():
+            if ch.isalpha():
+                key = "a" if ch.isascii() else ch
+                c[key] = c.get(key, 0.0) + f
+    return c
+
+
+def write_tables(path: str | Path | None = None) -> Path:
+    """Count the tables and write them to ``path`` (default: the packaged file)."""
+    from safetensors.numpy import save
+
+    target = Path(path) if path else Path(__file__).with_name(TABLE_FILE)
+    atomic_write_bytes(target, save(compute_tables()))
+    return target

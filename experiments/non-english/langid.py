@@ -1,0 +1,412 @@
+"""Naming the language (issue 22): the confusions, and per-language prior offsets fitted on
+generated text.
+
+    python experiments/non-english/langid.py confusion ud ../shared/corpora/ud-dev ../shared/corpora/*.txt
+    python experiments/non-english/langid.py confusion gen
+    python experiments/non-english/langid.py fit            # offsets fitted on generated text
+
+Messages: ``gen`` is gen-data --lang text (a unigram walk over wordfreq's list) of all 27
+languages, 100 per language, length (4-64) and style, seed 1000+n (the training source, not the
+evaluation sentences); ``ud`` is the held-out UD sentences and the novels, drawn exactly as
+``scripts/language_report.py`` draws them (100 per cell, seed 0). Every message is scored once
+under every (language, shift) (``language_scores``, cached under /tmp/langid-cache); the
+language named is the best pair's, English raised by its prior, as ``decrypt`` names it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from caesar_rnn.classical.multilang import language_scores
+from caesar_rnn.data.corpus import TextCorpus
+from caesar_rnn.data.generate import STYLES, generate
+from caesar_rnn.evaluation.evaluate import Message, sample_messages
+from caesar_rnn.languages import CODES
+
+LENGTHS = (4, 8, 16, 32, 64)
+CACHE = Path("/tmp/langid-cache")
+UD = ("cs", "de", "es", "fi", "fr", "id", "it", "nl", "pl", "pt", "sv", "tr")
+
+
+def generated(code: str, per: int = 100, seed: int = 1000) -> list[Message]:
+    out = []
+    for style in STYLES:
+        for n in LENGTHS:
+            for r in generate(per, n, n, style=style, seed=seed + n, langs=[code]):
+                out.append(Message(style, n, str(r["plaintext"]), str(r["ciphertext"]),
+                                   int(str(r["shift"]))))  # fmt: skip
+    return out
+
+
+def sources(kind: str, args: list[str]) -> dict[str, list[Message]]:
+    if kind.startswith("gen"):  # gen: seed 1000 + n (fit), gen2: 2000 + n (check)
+        return {c: generated(c, seed=1000 * (int(kind[3:] or 1))) for c in CODES}
+    files = {p.stem: [p] for p in sorted(Path(args[0]).glob("*.txt")) if p.stem in CODES}
+    files["en"] = [Path(p) for p in args[1:]]
+    return {
+        c: sample_messages(TextCorpus.from_files(p), 100, LENGTHS, STYLES, 0, fold_letters=True)
+        for c, p in files.items()
+    }
+
+
+def load(kind: str, args: list[str]) -> dict[str, np.ndarray]:
+    """Arrays: lang (B,) true code index, style (B,) 0/1, n (B,), shift (B,), s (L, B, 26),
+    cipher (B,) object."""
+    path = CACHE / f"{kind}.npz"
+    if path.exists():
+        z = np.load(path, allow_pickle=True)
+        return {k: z[k] for k in z.files}
+    msgs = [(c, m) for c, ms in sources(kind, args).items() for m in ms]
+    cipher = [m.ciphertext for _, m in msgs]
+    s = language_scores(cipher, list(CODES)).astype(np.float32)
+    out = {
+        "lang": np.array([CODES.index(c) for c, _ in msgs]),
+        "style": np.array([STYLES.index(m.style) for _, m in msgs]),
+        "n": np.array([m.n for _, m in msgs]),
+        "shift": np.array([m.shift for _, m in msgs]),
+        "cipher": np.array(cipher, dtype=object),
+        "s": s,
+    }
+    CACHE.mkdir(exist_ok=True)
+    np.savez(path, **out)  # type: ignore[arg-type]
+    return out
+
+
+def named(s: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """(B,) the language index of the best (shift, language) pair with ``offsets`` added."""
+    return (s.max(axis=2) + offsets[:, None]).argmax(axis=0)
+
+
+def base_offsets(english: float = 3.0) -> np.ndarray:
+    off = np.zeros(len(CODES))
+    off[CODES.index("en")] = english
+    return off
+
+
+def table(d: dict[str, np.ndarray], pred: np.ndarray, langs: list[str]) -> None:
+    print("| lang | style | " + " | ".join(map(str, LENGTHS)) + " |")
+    for c in langs:
+        for st, style in enumerate(STYLES):
+            cells = []
+            for n in LENGTHS:
+                m = (d["lang"] == CODES.index(c)) & (d["style"] == st) & (d["n"] == n)
+                cells.append(f"{100 * np.mean(pred[m] == d['lang'][m]):.0f}")
+            print(f"| {c} | {style} | " + " | ".join(cells) + " |")
+
+
+def pooled(d: dict[str, np.ndarray], pred: np.ndarray, langs: list[str]) -> str:
+    idx = [CODES.index(c) for c in langs]
+    out = []
+    for st in range(len(STYLES)):
+        for n in LENGTHS:
+            m = np.isin(d["lang"], idx) & (d["style"] == st) & (d["n"] == n)
+            out.append(f"{100 * np.mean(pred[m] == d['lang'][m]):.1f}")
+    return " | ".join(out)
+
+
+def confusion(d: dict[str, np.ndarray], pred: np.ndarray, min_n: int = 16) -> None:
+    m = d["n"] >= min_n
+    pairs = Counter(
+        (CODES[t], CODES[p]) for t, p in zip(d["lang"][m], pred[m], strict=True) if t != p
+    )
+    print(f"errors from {min_n} letters: {sum(pairs.values())} of {int(m.sum())}")
+    for (t, p), k in pairs.most_common(30):
+        print(f"  {t} -> {p}: {k}")
+
+
+def main(argv: list[str]) -> None:
+    cmd = argv[0]
+    if cmd == "confusion":
+        d = load(argv[1], argv[2:])
+        pred = named(d["s"], base_offsets())
+        langs = list(dict.fromkeys(CODES[i] for i in d["lang"]))
+        table(d, pred, langs)
+        print(
+            "pooled (letters 4..64, natural 4..64), all but en:",
+            pooled(d, pred, [c for c in langs if c != "en"]),
+        )
+        confusion(d, pred)
+        confusion(d, pred, 8)
+    elif cmd == "accents":
+        chars, tab = letter_table()
+        print("letters:", chars)
+        for kind in ("gen", "gen2", "ud"):
+            d = load(kind, argv[1:])
+            langs = list(dict.fromkeys(CODES[i] for i in d["lang"]))
+            others = [c for c in langs if c != "en"]
+            acc = accent_scores(d["cipher"], chars, tab)
+            for label, s in (("chain", d["s"]), ("chain+accents", d["s"] + acc[:, :, None])):
+                pred = named(s, base_offsets())
+                print(
+                    f"{kind} {label} others: {pooled(d, pred, others)} | en: {pooled(d, pred, ['en'])}"
+                )
+            if kind == "ud":
+                confusion(d, pred)
+    elif cmd == "words":
+        chars, tab = letter_table()
+        k, top = int(argv[1]), int(argv[2])
+        tables = word_tables(k)
+        for kind in ("gen", "ud"):
+            d = load(kind, argv[3:])
+            langs = list(dict.fromkeys(CODES[i] for i in d["lang"]))
+            others = [c for c in langs if c != "en"]
+            s = (
+                d["s"]
+                + accent_scores(d["cipher"], chars, tab)[:, :, None]
+                + base_offsets()[:, None, None]
+            )
+            for floor in (-6.0, -7.0):
+                for lam in (0.25, 0.5, 1.0):
+                    pred = rescore(d, s, tables, floor, lam, top)
+                    print(
+                        f"{kind} K={k} top={top} floor={floor} lam={lam} others: {pooled(d, pred, others)} | en: {pooled(d, pred, ['en'])}",
+                        flush=True,
+                    )
+    elif cmd == "segment":
+        chars, tab = letter_table()
+        k, top = int(argv[1]), int(argv[2])
+        tables = word_tables(k)
+        for kind in ("gen", "ud"):
+            d = load(kind, argv[3:])
+            langs = list(dict.fromkeys(CODES[i] for i in d["lang"]))
+            others = [c for c in langs if c != "en"]
+            s = (
+                d["s"]
+                + accent_scores(d["cipher"], chars, tab)[:, :, None]
+                + base_offsets()[:, None, None]
+            )
+            pred0 = rescore(d, s, tables, -7.0, 0.5, top)
+            for per_letter in (-1.5, -2.5):
+                for lam in (0.5, 1.0):
+                    pred = rescore_letters(d, s, tables, per_letter, lam, top, pred0)
+                    print(
+                        f"{kind} K={k} top={top} per_letter={per_letter} lam={lam} others: {pooled(d, pred, others)} | en: {pooled(d, pred, ['en'])}",
+                        flush=True,
+                    )
+    elif cmd == "full":
+        full_main(argv[1:])
+    elif cmd == "fit":
+        fit_main(argv[1:])
+
+
+def fit_main(argv: list[str]) -> None:
+    english_weight = 10.0
+    g = load("gen", [])
+    keep = g["n"] >= 8
+    w = np.where(g["lang"] == CODES.index("en"), english_weight, 1.0)[keep]
+    off = fit(g["s"][:, keep].max(axis=2), g["lang"][keep], base_offsets(), w, {0})
+    print("offsets:", " ".join(f"{c}={o:g}" for c, o in zip(CODES, off, strict=True)))
+    np.save(CACHE / "offsets.npy", off)
+    checks = (
+        {"gen": g, "gen2": load("gen2", []), "ud": load("ud", argv)}
+        if argv
+        else {"gen": g, "gen2": load("gen2", [])}
+    )
+    for kind, d in checks.items():
+        langs = list(dict.fromkeys(CODES[i] for i in d["lang"]))
+        others = [c for c in langs if c != "en"]
+        for label, o in (("base", base_offsets()), ("fitted", off)):
+            pred = named(d["s"], o)
+            print(
+                f"{kind} {label} others: {pooled(d, pred, others)} | en: {pooled(d, pred, ['en'])}"
+            )
+
+
+GRID = np.arange(-3.0, 3.01, 0.25)
+
+
+def fit(m: np.ndarray, truth: np.ndarray, off: np.ndarray, weight: np.ndarray, fixed: set[int],
+        rounds: int = 4) -> np.ndarray:  # fmt: skip
+    """Coordinate ascent on the weighted share of messages named right: each language's offset
+    in turn over ``GRID``, the others held; ``m`` (L, B) each language's best shift score."""
+    off = off.copy()
+    for _ in range(rounds):
+        for li in range(len(off)):
+            if li in fixed:
+                continue
+            rest = m + off[:, None]
+            rest[li] = -np.inf
+            other, arg = rest.max(axis=0), rest.argmax(axis=0)
+            right_l, right_o = weight * (truth == li), weight * (truth == arg)
+            gains = [np.sum(np.where(m[li] + v > other, right_l, right_o)) for v in GRID]
+            g = np.array(gains)
+            ties = GRID[g >= g.max() - 1e-9]
+            off[li] = float(ties[np.argmin(np.abs(ties - off[li]))])
+    return off
+
+
+def letter_table() -> tuple[str, np.ndarray]:
+    """(the non-ASCII letters, (L, 1 + C) log10 P(any ASCII letter), log10 P(each of them)) of
+    each language's wordfreq list, weighted by word frequency; unseen letters 1e-7."""
+    import wordfreq
+
+    counts: list[Counter[str]] = []
+    for code in CODES:
+        c: Counter[str] = Counter()
+        for i, (w, f) in enumerate(wordfreq.get_frequency_dict(code, "best").items()):
+            if i >= 200_000:
+                break
+            for ch in w.lower():
+                if ch.isalpha():
+                    c["a" if ch.isascii() else ch] += f
+        counts.append(c)
+    chars = sorted({ch for c in counts for ch, v in c.items() if ch != "a" and v > 1e-5})
+    t = np.full((len(CODES), 1 + len(chars)), 1e-7)
+    for i, c in enumerate(counts):
+        total = sum(c.values())
+        t[i, 0] = c["a"] / total
+        for j, ch in enumerate(chars):
+            t[i, 1 + j] = max(c.get(ch, 0.0) / total, 1e-7)
+    return "".join(chars), np.log10(t)
+
+
+def accent_scores(cipher: np.ndarray, chars: str, t: np.ndarray) -> np.ndarray:
+    """(L, B) log10-likelihood of which letters are accented, for messages with any non-ASCII
+    letter (0 for the rest)."""
+    pos = {ch: 1 + j for j, ch in enumerate(chars)}
+    out = np.zeros((t.shape[0], len(cipher)))
+    for b, text in enumerate(cipher):
+        letters = [ch for ch in text.lower() if ch.isalpha()]
+        if all(ch.isascii() for ch in letters):
+            continue
+        cols = [0 if ch.isascii() else pos.get(ch, -1) for ch in letters]
+        out[:, b] = sum(t[:, j] if j >= 0 else -7.0 for j in cols)
+    return out
+
+
+WORD_RE = __import__("re").compile(r"[^\W\d_]+")
+
+
+def word_tables(k: int) -> list[dict[str, float]]:
+    """Each language's ``k`` likeliest folded words -> log10 frequency (wordfreq)."""
+    from caesar_rnn.classical.langgrams import word_frequencies
+
+    out = []
+    for code in CODES:
+        words, freqs = word_frequencies(code)
+        out.append(dict(zip(words[:k], np.log10(freqs[:k]).tolist(), strict=True)))
+    return out
+
+
+def word_score(plain: str, table: dict[str, float], floor: float) -> float:
+    from caesar_rnn.languages import fold
+
+    return sum(max(table.get(fold(w).lower(), floor), floor) for w in WORD_RE.findall(plain))
+
+
+def rescore(d: dict[str, np.ndarray], s: np.ndarray, tables: list[dict[str, float]],
+            floor: float, lam: float, top: int) -> np.ndarray:  # fmt: skip
+    """(B,) language named: the ``top`` best (language, shift) pairs of ``s`` rescored with
+    ``lam`` x the word score, for natural-style messages (those with a space)."""
+    from caesar_rnn.cipher import decrypt
+
+    pred = s.max(axis=2).argmax(axis=0)
+    L = s.shape[0]
+    for b, text in enumerate(d["cipher"]):
+        if " " not in text.strip():
+            continue
+        flat = s[:, b].ravel()
+        cand = np.argpartition(-flat, top)[:top]
+        vals = [flat[c] + lam * word_score(decrypt(text, int(c % 26)), tables[c // 26], floor)
+                for c in cand]  # fmt: skip
+        pred[b] = cand[int(np.argmax(vals))] // 26
+    assert len(tables) == L
+    return pred
+
+
+def segment_score(
+    letters: str, table: dict[str, float], per_letter: float, longest: int = 12
+) -> float:
+    """log10 of the best split of ``letters`` into known words, an unknown letter costing
+    ``per_letter``."""
+    best = [0.0] + [-np.inf] * len(letters)
+    for i in range(1, len(letters) + 1):
+        v = best[i - 1] + per_letter
+        for j in range(max(0, i - longest), i - 1):
+            p = table.get(letters[j:i])
+            if p is not None and best[j] + p > v:
+                v = best[j] + p
+        best[i] = v
+    return best[-1]
+
+
+def rescore_letters(d: dict[str, np.ndarray], s: np.ndarray, tables: list[dict[str, float]],
+                    per_letter: float, lam: float, top: int, pred: np.ndarray) -> np.ndarray:  # fmt: skip
+    from caesar_rnn.cipher import decrypt
+
+    pred = pred.copy()
+    for b, text in enumerate(d["cipher"]):
+        if " " in text.strip():
+            continue
+        flat = s[:, b].ravel()
+        cand = np.argpartition(-flat, top)[:top]
+        vals = [flat[c] + lam * segment_score(decrypt(text, int(c % 26)).lower(), tables[c // 26], per_letter)
+                for c in cand]  # fmt: skip
+        pred[b] = cand[int(np.argmax(vals))] // 26
+    return pred
+
+
+def combined(
+    d: dict[str, np.ndarray], top: int = 4, k: int = 5000, min_letters: int = 8
+) -> np.ndarray:
+    """(L, B): chain + accents, the ``top`` best (language, shift) pairs of messages of
+    ``min_letters`` or more rescored with the word evidence (natural: each word's log10
+    frequency, -7 when unknown, x 0.5; letters: the best split into known words, an unknown
+    letter -1.5, x 0.5); languages outside the top pairs -inf."""
+    from caesar_rnn.cipher import decrypt, letters_of
+
+    chars, tab = letter_table()
+    tables = word_tables(k)
+    s = d["s"] + accent_scores(d["cipher"], chars, tab)[:, :, None] + base_offsets()[:, None, None]
+    m = s.max(axis=2)
+    for b, text in enumerate(d["cipher"]):
+        if len(letters_of(text)) < min_letters:
+            continue
+        flat = s[:, b].ravel()
+        cand = np.argpartition(-flat, top)[:top]
+        m[:, b] = -np.inf
+        for c in cand:
+            plain = decrypt(text, int(c % 26))
+            if " " in text.strip():
+                w = word_score(plain, tables[c // 26], -7.0)
+            else:
+                w = segment_score(plain.lower(), tables[c // 26], -1.5)
+            m[c // 26, b] = max(m[c // 26, b], flat[c] + 0.5 * w)
+    return m
+
+
+def full_main(argv: list[str]) -> None:
+    ms = {}
+    for kind in ("gen", "gen2", "ud"):
+        path = CACHE / f"{kind}-combined.npy"
+        if not path.exists():
+            np.save(path, combined(load(kind, argv)))
+        ms[kind] = np.load(path)
+    g = load("gen", [])
+    keep = g["n"] >= 8
+    w = np.where(g["lang"] == CODES.index("en"), 10.0, 1.0)[keep]
+    zero = np.zeros(len(CODES))
+    mg = ms["gen"][:, keep]
+    mg = np.where(np.isfinite(mg), mg, -1e9)
+    off = fit(mg, g["lang"][keep], zero, w, {0})
+    print("offsets:", " ".join(f"{c}={o:g}" for c, o in zip(CODES, off, strict=True)))
+    for kind, m in ms.items():
+        d = load(kind, argv)
+        langs = list(dict.fromkeys(CODES[i] for i in d["lang"]))
+        others = [c for c in langs if c != "en"]
+        for label, o in (("words", zero), ("words+fitted", off)):
+            pred = (m + o[:, None]).argmax(axis=0)
+            print(
+                f"{kind} {label} others: {pooled(d, pred, others)} | en: {pooled(d, pred, ['en'])}"
+            )
+        if kind == "ud":
+            table(d, pred, langs)
+            confusion(d, pred)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
