@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,46 @@ def tables(rows: list[dict[str, Any]]) -> list[str]:
 
 
 SOLVERS_LABELS = tuple(SHORT)
+SHOWN = (8, 16, 32)
+
+
+def confusions(rows: list[dict[str, Any]], solver: str = "decrypt", least: int = 16) -> list[str]:
+    """The languages named instead of each one, from ``least`` letters, both styles."""
+    wrong: dict[str, Counter[str]] = {}
+    for r in rows:
+        if r["solver"] == solver and r["letters"] >= least and "language_wrong" in r:
+            wrong.setdefault(r["language"], Counter()).update(r["language_wrong"])
+    out = [f"## Which language was named instead ({SHORT[solver]}, from {least} letters)", "",
+           "Messages of each language named as another (both styles, all lengths from "
+           f"{least}), the commonest first:", ""]  # fmt: skip
+    for lang, c in wrong.items():
+        items = ", ".join(f"{NAMES[k]} {v}" for k, v in c.most_common(5)) or "none"
+        out.append(f"- {NAMES[lang]}: {items}")
+    return [*out, ""]
+
+
+def before_after(before: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[str]:
+    """Per language and style: decrypt's language named and exact %, before -> after, beside
+    the quadgram crack with the language given."""
+    b_named, a_named = cells(before, "language_acc"), cells(rows, "language_acc")
+    b_exact, a_exact = cells(before, "exact"), cells(rows, "exact")
+    langs = list(dict.fromkeys(r["language"] for r in rows))
+    cols = " | ".join(f"{n}" for n in SHOWN)
+    out = ["## decrypt before and after naming with accents and words (%)", "",
+           "Before: the letter chain alone (the rows of `experiments/non-english/"
+           "languages-before.json`); after: this report. Cells: before → after.", "",
+           f"| language | style | named {cols} | exact {cols} | quadgram, language given, exact "
+           f"{cols} |", "|---|---|" + "--:|" * (3 * len(SHOWN))]  # fmt: skip
+    g = "ngram given language"
+    for lang in langs:
+        for style in STYLES:
+            k = [(lang, "decrypt", style, n) for n in SHOWN]
+            named = [f"{fmt(b_named[x])} → {fmt(a_named[x])}" for x in k]
+            exact = [f"{fmt(b_exact[x])} → {fmt(a_exact[x])}" for x in k]
+            quad = [fmt(a_exact[(lang, g, style, n)]) for n in SHOWN]
+            out.append(f"| {NAMES[lang]} | {style} | " + " | ".join(named + exact + quad) + " |")
+    return [*out, ""]
+
 
 LIMITS = """## Limits and what remains
 
@@ -123,10 +164,12 @@ LIMITS = """## Limits and what remains
   that decrypt falls back to; no model is trained on other languages yet (`gen-data --lang`
   makes the data). The confidence of a fallback reading is its share of the 26 shifts'
   likelihoods, not calibrated.
-- **Telling close languages apart.** From 16 letters the language is often a close relative's:
-  Spanish / Portuguese / Italian / Catalan, Indonesian / Malay, Czech / Slovak, Swedish / Danish /
-  Norwegian. The key is right far more often than the language name, since relatives read the
-  same shift.
+- **Telling close languages apart.** Accents and words leave the closest relatives: Indonesian
+  is named Malay in about a quarter of its messages (their word lists share their common
+  words), Spanish / Portuguese / Catalan, Czech / Slovak in fewer (the list above). Naming the
+  more common of two relatives on a near tie, or per-language offsets, measured on generated
+  text of all 27 languages, did not help there (experiments/non-english/README.md). The key is
+  right far more often than the language name, since relatives read the same shift.
 - **Four letters** are mostly too few to leave English: decrypt keeps the model's answer unless
   another language is 1,000 times likelier, which costs the other languages most at 4 letters
   (the quadgram crack with the language given is far ahead there).
@@ -134,7 +177,9 @@ LIMITS = """## Limits and what remains
   (`hello` repeated reads likelier as `lipps` repeated); from 64 letters decrypt keeps the
   model's key and only names the language.
 - **Bulk speed.** Scoring every message in 27 languages costs about 0.13 ms of CPU a message
-  (0.7 s for 5,000 messages of 8-40 letters, ~15 % of the model's own time); `--lang en` skips it.
+  (0.7 s for 5,000 messages of 8-40 letters, ~15 % of the model's own time); the words add
+  about a third to that (`experiments/non-english/langid_cost.py`: 0.74 -> 1.01 s for 4,800
+  messages of 8-40 letters); `--lang en` skips it.
 """
 
 HOW = """## How it works
@@ -155,8 +200,12 @@ HOW = """## How it works
   language; **`--lang auto`** takes the best (shift, language) pair over all 27 and ranks the
   shifts in that language (`"language"` in `--json`, named on stderr when not English).
 - **`decrypt`** runs the English model as before, then scores the message in every language:
-  when the best (shift, language) pair is English (English's score raised by 10^3, so that
-  short English stays with the model), the model's answer stands (`"language": "en"`); when
+  the letter chain, English's score raised by 10^3 (so that short English stays with the
+  model), plus the accented letters the cipher left as they are (natural style), and, for the
+  4 best (language, shift) pairs of messages from 8 letters, the reading's words looked up in
+  the language's 5,000 commonest (`caesar_rnn/classical/langid.py`, why:
+  [experiments/non-english](../experiments/non-english/README.md), "Naming the language").
+  When the best pair is English, the model's answer stands (`"language": "en"`); when
   another language wins, its quadgram reading replaces the model's (`"decode": "ngram"`,
   `"calibrated": false`, confidence the reading's share of the 26 shifts' likelihoods; the
   English verdict `"english"` is the model's, unchanged). `--lang CODE` gives the language
@@ -177,6 +226,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--md", default="docs/languages.md")
     ap.add_argument("--rows", type=Path, help="re-render the rows of an earlier run's .json")
+    ap.add_argument("--before", type=Path, help="an earlier run's .json, shown beside this one")
     args = ap.parse_args(argv)
     texts = {p.stem: [p] for p in sorted(args.folder.glob("*.txt")) if p.stem in NAMES}
     if args.english:
@@ -190,7 +240,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"python scripts/language_report.py {args.folder} "
         + (f"--english {' '.join(args.english)} " if args.english else "")
         + f"--per-bucket {args.per_bucket} --seed {args.seed}"
+        + (f" --before {args.before}" if args.before else "")
     )
+    before = json.loads(args.before.read_text()) if args.before else None
     md = [
         "# Accuracy by language",
         "",
@@ -206,12 +258,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         "*quadgram, English*, `crack`. After: *quadgram, language given*, `crack --lang CODE`; "
         "*quadgram, language found*, `crack --lang auto`; **decrypt**, the `decrypt` default: "
         "the model's answer unless the text reads at least 10^"
-        f"{ENGLISH_PRIOR:g} times likelier as another language, then that language's quadgram "
-        "crack (caesar_rnn/decoding/language.py).",
+        f"{ENGLISH_PRIOR:g} times likelier as another language (letter chain, accents, words), "
+        "then that language's quadgram crack (caesar_rnn/decoding/language.py).",
         *([] if args.rows else [f"- The whole run took {time.perf_counter() - t0:.0f} s."]),
         "",
         HOW,
         *tables(rows),
+        *(before_after(before, rows) if before else []),
+        *confusions(rows),
         LIMITS,
     ]
     atomic_write_text(args.md, "\n".join(md) + "\n")

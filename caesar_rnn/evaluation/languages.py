@@ -10,6 +10,7 @@ message's language.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -67,9 +68,13 @@ def _crack(lang: str) -> Callable[[list[str]], list[Any]]:
 
 
 def language_columns(answers: Sequence[Any], lang: str | None) -> dict[str, Any]:
-    """The share of answers that name the messages' language ``lang`` (for answers that name
-    one)."""
+    """The share of answers that name the messages' language ``lang``, and how often each wrong
+    language was named (for answers that name one)."""
     named = [getattr(a, "language", None) for a in answers]
     if lang is None or all(n is None for n in named):
         return {}
-    return {"language_acc": float(np.mean([n == lang for n in named]))}
+    wrong = Counter(str(n) for n in named if n != lang)
+    return {
+        "language_acc": float(np.mean([n == lang for n in named])),
+        "language_wrong": dict(wrong.most_common()),
+    }

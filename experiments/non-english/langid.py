@@ -3,7 +3,13 @@ generated text.
 
     python experiments/non-english/langid.py confusion ud ../shared/corpora/ud-dev ../shared/corpora/*.txt
     python experiments/non-english/langid.py confusion gen
-    python experiments/non-english/langid.py fit            # offsets fitted on generated text
+    python experiments/non-english/langid.py fit UD NOVELS  # offsets fitted on generated text
+    python experiments/non-english/langid.py accents UD NOVELS  # + the accented letters
+    python experiments/non-english/langid.py words 5000 4 UD NOVELS    # + words (natural)
+    python experiments/non-english/langid.py segment 5000 4 UD NOVELS  # + words (letters)
+    python experiments/non-english/langid.py full UD NOVELS  # all of it, + offsets on top
+    python experiments/non-english/langid.py ties UD NOVELS  # the tie rule (after full)
+    python experiments/non-english/langid.py margin          # skipping the words on a lead
 
 Messages: ``gen`` is gen-data --lang text (a unigram walk over wordfreq's list) of all 27
 languages, 100 per language, length (4-64) and style, seed 1000+n (the training source, not the
@@ -187,6 +193,10 @@ def main(argv: list[str]) -> None:
                         f"{kind} K={k} top={top} per_letter={per_letter} lam={lam} others: {pooled(d, pred, others)} | en: {pooled(d, pred, ['en'])}",
                         flush=True,
                     )
+    elif cmd == "ties":
+        ties_main(argv[1:])
+    elif cmd == "margin":
+        margin_main()
     elif cmd == "full":
         full_main(argv[1:])
     elif cmd == "fit":
@@ -406,6 +416,51 @@ def full_main(argv: list[str]) -> None:
         if kind == "ud":
             table(d, pred, langs)
             confusion(d, pred)
+
+
+#: Near-identical pairs (the less written one -> the more written one) for the tie rule.
+PAIRS = {"ms": "id", "sk": "cs", "ca": "es", "nb": "da"}
+
+
+def ties_main(argv: list[str]) -> None:
+    """Name the more written of two near-identical languages when the evidence (``full``'s
+    cached scores) is within ``delta`` (log10)."""
+    for kind in ("gen", "gen2", "ud"):
+        d = load(kind, argv)
+        m = np.load(CACHE / f"{kind}-combined.npy")
+        langs = list(dict.fromkeys(CODES[i] for i in d["lang"]))
+        others = [c for c in langs if c != "en"]
+        for delta in (0, 0.5, 1, 2, 4):
+            pred = m.argmax(axis=0)
+            for minor, major in PAIRS.items():
+                a, b = CODES.index(minor), CODES.index(major)
+                pred[(pred == a) & (m[b] >= m[a] - delta)] = b
+            extra = f" | all 27: {pooled(d, pred, list(CODES))}" if kind != "ud" else ""
+            print(f"{kind} delta={delta} others: {pooled(d, pred, others)}{extra}")
+
+
+def margin_main() -> None:
+    """Skipping the words where the best language leads by ``MARGIN``: named % (letters 8, 16,
+    32, natural 8, 16, 32) and the word step's time, on generated text."""
+    import time
+
+    from caesar_rnn.classical import langid
+
+    for kind in ("gen", "gen2"):
+        d = load(kind, [])
+        idx = np.where(d["n"] >= 8)[0]
+        msgs = list(d["cipher"][idx])
+        s = d["s"][:, idx].astype(float) + base_offsets()[:, None, None]
+        s += langid.accent_scores(msgs, list(CODES))[:, :, None]
+        t, n, st = d["lang"][idx], d["n"][idx], d["style"][idx]
+        for margin in (float("inf"), 6, 4, 3, 2):
+            langid.MARGIN = margin
+            t0 = time.perf_counter()
+            lang, _ = langid.best_pairs(msgs, s, list(CODES))
+            dt = time.perf_counter() - t0
+            cells = [np.mean(lang[(n == k) & (st == y)] == t[(n == k) & (st == y)])
+                     for y in (0, 1) for k in (8, 16, 32)]  # fmt: skip
+            print(kind, margin, f"{dt:.1f} s", " ".join(f"{100 * c:.1f}" for c in cells))
 
 
 if __name__ == "__main__":

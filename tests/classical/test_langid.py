@@ -58,7 +58,7 @@ def test_word_score() -> None:
     assert langid.word_score("Théâtre", "fr") == langid.word_score("theatre", "fr") > -7
 
 
-def test_best_pairs() -> None:
+def test_best_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
     s = np.zeros((2, 1, 26))
     s[1, 0, 3] = 1.0
     lang, shift = langid.best_pairs(["abc"], s, ["en", "fr"])  # < MIN_LETTERS: the chain's
@@ -69,6 +69,9 @@ def test_best_pairs() -> None:
     s[0, 0, 5], s[0, 0, 2], s[1, 0, 2] = 2.0, 1.0, 1.0
     lang, shift = langid.best_pairs([c], s, ["en", "fi"])
     assert (lang.tolist(), shift.tolist()) == ([0], [2])
+    monkeypatch.setattr(langid, "MARGIN", 0.5)  # English leads Finnish by 1: no words
+    lang, shift = langid.best_pairs([c], s, ["en", "fi"])
+    assert (lang.tolist(), shift.tolist()) == ([0], [5])
 
 
 @pytest.fixture
