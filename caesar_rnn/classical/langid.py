@@ -110,9 +110,11 @@ def best_pairs(
     best = flat.argmax(axis=1)
     top = min(TOP, flat.shape[1])
     per_lang = scores.max(axis=2)  # (L, B)
-    lead = per_lang.max(axis=0) - np.partition(per_lang, -2, axis=0)[-2] if len(codes) > 1 else 0
+    lead = np.zeros(len(messages))
+    if len(codes) > 1:
+        lead = per_lang.max(axis=0) - np.partition(per_lang, -2, axis=0)[-2]
     for b, text in enumerate(messages):
-        if len(letters_of(text)) < MIN_LETTERS or top < 2 or np.all(lead[b] > MARGIN):
+        if len(letters_of(text)) < MIN_LETTERS or top < 2 or lead[b] > MARGIN:
             continue
         cand = np.argpartition(-flat[b], top - 1)[:top]
         vals = [
