@@ -165,7 +165,7 @@ LIMITS = """## Limits and what remains
   makes the data). The confidence of a fallback reading is its share of the 26 shifts'
   likelihoods, not calibrated.
 - **Telling close languages apart.** Accents and words leave the closest relatives: Indonesian
-  is named Malay in about a quarter of its messages (their word lists share their common
+  is named Malay in about a fifth of its messages (their word lists share their common
   words), Spanish / Portuguese / Catalan, Czech / Slovak in fewer (the list above). Naming the
   more common of two relatives on a near tie, or per-language offsets, measured on generated
   text of all 27 languages, did not help there (experiments/non-english/README.md). The key is
@@ -178,7 +178,7 @@ LIMITS = """## Limits and what remains
   model's key and only names the language.
 - **Bulk speed.** Scoring every message in 27 languages costs about 0.13 ms of CPU a message
   (0.7 s for 5,000 messages of 8-40 letters, ~15 % of the model's own time); the words add
-  about a third to that (`experiments/non-english/langid_cost.py`: 0.74 -> 1.01 s for 4,800
+  about a third to that (`experiments/non-english/langid_cost.py`: 0.75 -> 1.07 s for 4,800
   messages of 8-40 letters); `--lang en` skips it.
 """
 
@@ -203,7 +203,7 @@ HOW = """## How it works
   the letter chain, English's score raised by 10^3 (so that short English stays with the
   model), plus the accented letters the cipher left as they are (natural style), and, for the
   4 best (language, shift) pairs of messages from 8 letters, the reading's words looked up in
-  the language's 5,000 commonest (`caesar_rnn/classical/langid.py`, why:
+  the language's 20,000 commonest (`caesar_rnn/classical/langid.py`, why:
   [experiments/non-english](../experiments/non-english/README.md), "Naming the language").
   When the best pair is English, the model's answer stands (`"language": "en"`); when
   another language wins, its quadgram reading replaces the model's (`"decode": "ngram"`,

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import zlib
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
@@ -39,7 +40,7 @@ from caesar_rnn.languages import CODES, check_code, fold
 
 TABLE_FILE = "langid.safetensors"
 #: Words kept per language, most frequent first.
-WORDS = 5000
+WORDS = 20_000
 #: (language, shift) pairs rescored with the word evidence per message.
 TOP = 4
 #: Messages shorter than this (in letters) are named by the letter chain and accents alone.
@@ -50,7 +51,7 @@ MARGIN = 4.0
 #: The word score's weight beside the chain's, log10 of an unlisted word, of an unlisted letter.
 WEIGHT = 0.5
 UNKNOWN_WORD = -7.0
-UNKNOWN_LETTER = -1.5
+UNKNOWN_LETTER = -2.0
 #: The longest word tried when splitting letters.
 LONGEST = 12
 #: log10 P of an accented letter a language's list never has.
@@ -82,18 +83,24 @@ def word_score(plain: str, code: str) -> float:
     """log10 score of ``plain``'s words in language ``code`` (see the module's doc)."""
     words = _words(code)
     if any(ch.isspace() for ch in plain.strip()):
-        return sum(words.get(fold(w).lower(), UNKNOWN_WORD) for w in _WORD.findall(plain))
+        return sum(words.get(_key(fold(w).lower()), UNKNOWN_WORD) for w in _WORD.findall(plain))
     return _split_score(letters_of(fold(plain)).lower(), words)
 
 
-def _split_score(letters: str, words: dict[str, float]) -> float:
+def _key(word: str) -> int:
+    """A word's key in the packaged lists (CRC-32 of its letters: 4 bytes a word; an unlisted
+    word matches a listed one's key about once in 200,000 lookups at 20,000 words)."""
+    return zlib.crc32(word.encode())
+
+
+def _split_score(letters: str, words: dict[int, float]) -> float:
     """log10 of the best split of ``letters`` into listed words, an unlisted letter costing
     ``UNKNOWN_LETTER``."""
     best = [0.0] * (len(letters) + 1)
     for i in range(1, len(letters) + 1):
         v = best[i - 1] + UNKNOWN_LETTER
         for j in range(max(0, i - LONGEST), i - 1):
-            p = words.get(letters[j:i])
+            p = words.get(zlib.crc32(letters[j:i].encode()))
             if p is not None and best[j] + p > v:
                 v = best[j] + p
         best[i] = v
@@ -127,13 +134,14 @@ def best_pairs(
 
 
 @lru_cache(maxsize=len(CODES))
-def _words(code: str) -> dict[str, float]:
-    """The packaged word list of ``code``: folded word -> log10 frequency."""
+def _words(code: str) -> dict[int, float]:
+    """The packaged word list of ``code``: key of the folded word (``_key``) -> log10
+    frequency."""
     t = _shipped()
     try:
-        words = bytes(t[f"{code}/words"]).decode().split("\n")
+        words = t[f"{code}/keys"].astype(np.int64).tolist()
         logp = t[f"{code}/logp"].astype(np.float64)
-    except (KeyError, UnicodeDecodeError) as exc:
+    except KeyError as exc:
         raise CaesarRNNError(f"the language word lists ({TABLE_FILE}) are damaged") from exc
     if len(words) != len(logp) or not np.isfinite(logp).all():
         raise CaesarRNNError(f"the language word lists ({TABLE_FILE}) are damaged")
@@ -183,8 +191,13 @@ def compute_tables(max_words: int = 200_000) -> dict[str, np.ndarray]:
     counts = []
     for code in CODES:
         words, freqs = word_frequencies(code)
-        out[f"{code}/words"] = np.frombuffer("\n".join(words[:WORDS]).encode(), np.uint8).copy()
-        out[f"{code}/logp"] = np.log10(freqs[:WORDS]).astype(np.float16)
+        keys: dict[int, float] = {}
+        for w, f in zip(words[:WORDS], freqs[:WORDS], strict=True):
+            keys.setdefault(_key(w), float(f))  # on a clash, the likelier word's
+        out[f"{code}/keys"] = np.fromiter(keys, np.uint32, len(keys))
+        out[f"{code}/logp"] = np.log10(np.fromiter(keys.values(), float, len(keys))).astype(
+            np.float16
+        )
         counts.append(_letter_counts(wordfreq.get_frequency_dict(code, "best"), max_words))
     chars = sorted({ch for c in counts for ch, v in c.items() if ch != "a" and v > 1e-5})
     table = np.full((len(CODES), 1 + len(chars)), 10.0**_UNSEEN)

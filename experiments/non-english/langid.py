@@ -193,6 +193,8 @@ def main(argv: list[str]) -> None:
                         f"{kind} K={k} top={top} per_letter={per_letter} lam={lam} others: {pooled(d, pred, others)} | en: {pooled(d, pred, ['en'])}",
                         flush=True,
                     )
+    elif cmd == "rule":
+        rule_main(argv[1:])
     elif cmd == "ties":
         ties_main(argv[1:])
     elif cmd == "margin":
@@ -461,6 +463,40 @@ def margin_main() -> None:
             cells = [np.mean(lang[(n == k) & (st == y)] == t[(n == k) & (st == y)])
                      for y in (0, 1) for k in (8, 16, 32)]  # fmt: skip
             print(kind, margin, f"{dt:.1f} s", " ".join(f"{100 * c:.1f}" for c in cells))
+
+
+def rule_main(argv: list[str]) -> None:
+    """decrypt's shipped rule (``classical.langid``) with settings changed: ``KEY=VALUE`` ...
+    among TOP, WEIGHT, UNKNOWN_WORD, UNKNOWN_LETTER, MARGIN, MIN_LETTERS, LONG_PRIOR (English's
+    prior from 16 letters), TABLE (another langid table file); then UD NOVELS."""
+    from caesar_rnn.classical import langid
+
+    sets = dict(a.split("=", 1) for a in argv if "=" in a)
+    rest = [a for a in argv if "=" not in a]
+    for k, v in sets.items():
+        if k == "TABLE":
+            data = Path(v).read_bytes()
+            langid._shipped.cache_clear()
+            langid._words.cache_clear()
+            from safetensors.numpy import load as st_load
+
+            langid._shipped = lambda data=data: st_load(data)  # type: ignore[assignment]
+        elif k != "LONG_PRIOR":
+            setattr(langid, k, float(v) if "." in v or "inf" in v else int(v))
+    long_prior = float(sets.get("LONG_PRIOR", 3.0))
+    for kind in ("gen", "gen2", "ud"):
+        d = load(kind, rest)
+        msgs = list(d["cipher"])
+        s = d["s"].astype(float)
+        s[0] += np.where(d["n"] >= 16, long_prior, 3.0)[:, None]
+        s += langid.accent_scores(msgs, list(CODES))[:, :, None]
+        pred, _ = langid.best_pairs(msgs, s, list(CODES))
+        langs = list(dict.fromkeys(CODES[i] for i in d["lang"]))
+        others = [c for c in langs if c != "en"]
+        print(
+            f"{kind} {' '.join(argv[: len(sets)])} others: {pooled(d, pred, others)} | en: {pooled(d, pred, ['en'])}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
