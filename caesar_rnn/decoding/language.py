@@ -2,11 +2,12 @@
 
 The model decodes every message. Then every reading is also scored as a letter chain in each
 language of ``caesar_rnn.languages`` (``classical.multilang``), English's score raised by
-``ENGLISH_PRIOR``: when the best (shift, language) pair is English, the model's answer stands
-(``language`` "en"); when it is another language, that language's best reading replaces it,
-with ``decode`` "ngram", a confidence that is the share of the 26 shifts' likelihoods in that
-language (not calibrated) and the runners-up in that language. The model's English verdict
-(``english``) is kept: the answer still does not read as English.
+``ENGLISH_PRIOR``, plus the evidence of accented letters and, for the best few pairs, of words
+(``classical.langid``): when the best (shift, language) pair is English, the model's answer
+stands (``language`` "en"); when it is another language, that language's reading at the pair's
+shift replaces it, with ``decode`` "ngram", a confidence that is the reading's share of the 26
+shifts' likelihoods in that language (not calibrated) and the runners-up in that language. The
+model's English verdict (``english``) is kept: the answer still does not read as English.
 
 Why not only when the verdict says the reading is not English: measured on the training
 source's text of twelve languages, that turns the model's 74 % exact at 8 letters into 79 %,

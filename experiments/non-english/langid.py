@@ -193,6 +193,10 @@ def main(argv: list[str]) -> None:
                         f"{kind} K={k} top={top} per_letter={per_letter} lam={lam} others: {pooled(d, pred, others)} | en: {pooled(d, pred, ['en'])}",
                         flush=True,
                     )
+    elif cmd == "verdict":
+        verdict_main(argv[1:])
+    elif cmd == "distinct":
+        distinct_main(argv[1:])
     elif cmd == "rule":
         rule_main(argv[1:])
     elif cmd == "ties":
@@ -497,6 +501,77 @@ def rule_main(argv: list[str]) -> None:
             f"{kind} {' '.join(argv[: len(sets)])} others: {pooled(d, pred, others)} | en: {pooled(d, pred, ['en'])}",
             flush=True,
         )
+
+
+def verdicts(kind: str, argv: list[str]) -> np.ndarray:
+    """(B,) the model's English verdict (1 true, 0 false, -1 none) of each message, cached."""
+    path = CACHE / f"{kind}-verdict.npy"
+    if not path.exists():
+        from caesar_rnn.decoding.backends import load_backend
+        from caesar_rnn.decoding.calibration import load_calibration
+        from caesar_rnn.decoding.decode import decrypt_messages
+        from caesar_rnn.store import resolve_model_dir
+
+        model_dir = resolve_model_dir("shipped")
+        backend, cal = load_backend(model_dir, "cpu"), load_calibration(model_dir)
+        ds = decrypt_messages(list(load(kind, argv)["cipher"]), backend, calibration=cal, top=0)
+        np.save(path, np.array([-1 if d.english is None else int(d.english) for d in ds]))
+    return np.load(path)
+
+
+def verdict_main(argv: list[str]) -> None:
+    """English's prior only when the model's verdict is not false: ``P`` for messages the model
+    says do not read as English (3 = today's rule)."""
+    from caesar_rnn.classical import langid
+
+    for kind in ("gen", "gen2", "ud"):
+        d, v = load(kind, argv), verdicts(kind, argv)
+        msgs = list(d["cipher"])
+        base = d["s"].astype(float) + langid.accent_scores(msgs, list(CODES))[:, :, None]
+        langs = list(dict.fromkeys(CODES[i] for i in d["lang"]))
+        others = [c for c in langs if c != "en"]
+        en = d["lang"] == CODES.index("en")
+        print(f"{kind}: verdict false on {100 * np.mean(v[~en] == 0):.1f} % of the others, "
+              f"{100 * np.mean(v[en] == 0):.1f} % of English")  # fmt: skip
+        for p in (3.0, 2.0, 1.0, 0.0):
+            s = base.copy()
+            s[0] += np.where(v == 0, p, 3.0)[:, None]
+            pred, _ = langid.best_pairs(msgs, s, list(CODES))
+            print(
+                f"{kind} P={p} others: {pooled(d, pred, others)} | en: {pooled(d, pred, ['en'])}",
+                flush=True,
+            )
+
+
+def distinct_main(argv: list[str]) -> None:
+    """The word step over the best shift of each of the ``k`` best languages (distinct
+    languages) instead of the ``TOP`` best (language, shift) pairs."""
+    from caesar_rnn.cipher import decrypt, letters_of
+    from caesar_rnn.classical import langid
+
+    for kind in ("gen", "gen2", "ud"):
+        d = load(kind, argv)
+        msgs = list(d["cipher"])
+        s = d["s"].astype(float) + base_offsets()[:, None, None]
+        s += langid.accent_scores(msgs, list(CODES))[:, :, None]
+        per = s.max(axis=2)
+        arg = s.argmax(axis=2)
+        lead = per.max(axis=0) - np.partition(per, -2, axis=0)[-2]
+        langs = list(dict.fromkeys(CODES[i] for i in d["lang"]))
+        others = [c for c in langs if c != "en"]
+        for k in (4, 6):
+            pred = per.argmax(axis=0)
+            for b, text in enumerate(msgs):
+                if len(letters_of(text)) < langid.MIN_LETTERS or lead[b] > langid.MARGIN:
+                    continue
+                cand = np.argsort(-per[:, b])[:k]
+                vals = [per[c, b] + langid.WEIGHT * langid.word_score(
+                    decrypt(text, int(arg[c, b])), CODES[c]) for c in cand]  # fmt: skip
+                pred[b] = cand[int(np.argmax(vals))]
+            print(
+                f"{kind} distinct {k} others: {pooled(d, pred, others)} | en: {pooled(d, pred, ['en'])}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
