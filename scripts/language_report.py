@@ -202,7 +202,7 @@ HOW = """## How it works
 - **`decrypt`** runs the English model as before, then scores the message in every language:
   the letter chain, English's score raised by 10^3 (so that short English stays with the
   model), plus the accented letters the cipher left as they are (natural style), and, for the
-  4 best (language, shift) pairs of messages from 8 letters, the reading's words looked up in
+  4 best (language, shift) pairs of messages from 6 letters, the reading's words looked up in
   the language's 20,000 commonest (`caesar_rnn/classical/langid.py`, why:
   [experiments/non-english](../experiments/non-english/README.md), "Naming the language").
   When the best pair is English, the model's answer stands (`"language": "en"`); when

@@ -44,7 +44,7 @@ WORDS = 20_000
 #: (language, shift) pairs rescored with the word evidence per message.
 TOP = 4
 #: Messages shorter than this (in letters) are named by the letter chain and accents alone.
-MIN_LETTERS = 8
+MIN_LETTERS = 6
 #: Messages whose best language leads the next by more than this (log10) skip the words (on
 #: generated text the same languages named as with no margin, a third of the time).
 MARGIN = 4.0

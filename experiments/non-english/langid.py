@@ -494,13 +494,18 @@ def rule_main(argv: list[str]) -> None:
         s = d["s"].astype(float)
         s[0] += np.where(d["n"] >= 16, long_prior, 3.0)[:, None]
         s += langid.accent_scores(msgs, list(CODES))[:, :, None]
-        pred, _ = langid.best_pairs(msgs, s, list(CODES))
+        pred, shift = langid.best_pairs(msgs, s, list(CODES))
         langs = list(dict.fromkeys(CODES[i] for i in d["lang"]))
         others = [c for c in langs if c != "en"]
         print(
             f"{kind} {' '.join(argv[: len(sets)])} others: {pooled(d, pred, others)} | en: {pooled(d, pred, ['en'])}",
             flush=True,
         )
+        ok = d["lang"] != CODES.index("en")
+        keys = [np.mean((shift == d["shift"])[ok & (d["style"] == y) & (d["n"] == n)])
+                for y in (0, 1) for n in (4, 8, 16)]  # fmt: skip
+        print(f"{kind} pair's key right (others; letters 4/8/16, natural 4/8/16): "
+              + " ".join(f"{100 * k:.1f}" for k in keys))  # fmt: skip
 
 
 def verdicts(kind: str, argv: list[str]) -> np.ndarray:
