@@ -11,7 +11,7 @@ which reads the 26 ASCII letters only and cannot tell close relatives apart well
   up in the language's ``WORDS`` likeliest words (``word_score``): with spaces, each word's
   log10 frequency (``UNKNOWN_WORD`` when not listed); without, the best split of the letters
   into listed words, each unlisted letter costing ``UNKNOWN_LETTER``. ``WEIGHT`` times it is
-  added to the pair's chain score. Messages whose best language already leads the next by
+  added to the pair's chain score. Messages whose best pair already leads the next by
   ``MARGIN`` skip this step.
 
 Both come from wordfreq's lists, counted once by ``scripts/build_langid.py`` into
@@ -45,8 +45,9 @@ WORDS = 20_000
 TOP = 4
 #: Messages shorter than this (in letters) are named by the letter chain and accents alone.
 MIN_LETTERS = 6
-#: Messages whose best language leads the next by more than this (log10) skip the words (on
-#: generated text the same languages named as with no margin, a third of the time).
+#: Messages whose best (language, shift) pair leads the next pair by more than this (log10)
+#: skip the words (on generated text the same languages named as with no margin, in about a
+#: third of the time).
 MARGIN = 4.0
 #: The word score's weight beside the chain's, log10 of an unlisted word, of an unlisted letter.
 WEIGHT = 0.5
@@ -116,10 +117,8 @@ def best_pairs(
     flat = scores.transpose(1, 0, 2).reshape(len(messages), -1)
     best = flat.argmax(axis=1)
     top = min(TOP, flat.shape[1])
-    per_lang = scores.max(axis=2)  # (L, B)
-    lead = np.zeros(len(messages))
-    if len(codes) > 1:
-        lead = per_lang.max(axis=0) - np.partition(per_lang, -2, axis=0)[-2]
+    two = np.partition(flat, -2, axis=1)
+    lead = two[:, -1] - two[:, -2]  # the best pair over the next
     for b, text in enumerate(messages):
         if len(letters_of(text)) < MIN_LETTERS or top < 2 or lead[b] > MARGIN:
             continue

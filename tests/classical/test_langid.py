@@ -70,7 +70,7 @@ def test_best_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
     s[0, 0, 5], s[0, 0, 2], s[1, 0, 2] = 2.0, 1.0, 1.0
     lang, shift = langid.best_pairs([c], s, ["en", "fi"])
     assert (lang.tolist(), shift.tolist()) == ([0], [2])
-    monkeypatch.setattr(langid, "MARGIN", 0.5)  # English leads Finnish by 1: no words
+    monkeypatch.setattr(langid, "MARGIN", 0.5)  # the best pair leads the next by 1: no words
     lang, shift = langid.best_pairs([c], s, ["en", "fi"])
     assert (lang.tolist(), shift.tolist()) == ([0], [5])
 
