@@ -47,7 +47,7 @@ def with_language(
     """``results`` (the model's answers) with each one's language, and, where the plaintext
     reads as another language, that language's reading instead. ``lang``: ``auto`` (or None),
     or the language's code."""
-    from caesar_rnn.classical.multilang import language_scores
+    from caesar_rnn.classical.langsearch import best_languages
 
     lang = AUTO if lang is None else check_code(lang, allow_auto=True)
     if lang == ENGLISH:
@@ -58,17 +58,18 @@ def with_language(
     if not todo:
         return out
     heads = [_trim_letters(results[i].ciphertext, LONG) for i in todo]
-    s = language_scores(heads, codes)  # (L, B, 26)
-    if codes[0] == ENGLISH:
-        s[0] += ENGLISH_PRIOR
+    # Past LONG letters the model's key stands: the best language at it (``at``).
+    at = np.full(len(todo), -1)
+    for j, (i, head) in enumerate(zip(todo, heads, strict=True)):
+        k = _shift(results[i])
+        if lang == AUTO and k is not None and _longer(results[i].ciphertext, head):
+            at[j] = k
+    prior = [ENGLISH_PRIOR if c == ENGLISH else 0.0 for c in codes]
+    best = best_languages(heads, codes, prior, rows=[c != ENGLISH for c in codes], at=at)
     for j, i in enumerate(todo):
-        d = results[i]
-        if lang == AUTO and _longer(d.ciphertext, heads[j]):  # the model's key, its language
-            out[i] = replace(d, language=codes[int(s[:, j, _shift(d)].argmax())])
-            continue
-        best = int(s[:, j].max(axis=1).argmax())
-        code = codes[best]
-        out[i] = replace(d, language=code) if code == ENGLISH else reading(d, s[best, j], code, top)
+        d, code = results[i], codes[int(best.language[j])]
+        keep = at[j] >= 0 or code == ENGLISH
+        out[i] = replace(d, language=code) if keep else reading(d, best.scores[j], code, top)
     return out
 
 
