@@ -32,6 +32,7 @@ from caesar_rnn.classical.multilang import _CELLS, _FULL, _SHIFTS, _block_scores
 _SLACK = 1e-6
 _QUADS = N_LETTERS**ORDER
 _TRIS = N_LETTERS ** (ORDER - 1)
+_SHIFTS32 = _SHIFTS.astype(np.int32)
 
 
 @dataclass(frozen=True)
@@ -122,19 +123,21 @@ def _search(
     """Fill ``out`` for the messages ``part`` (of equal length, at least ``ORDER`` letters),
     scoring exactly only the pairs that the envelope bound leaves in."""
     assert letters is not None
-    plain = (letters[:, None, :] - _SHIFTS[None, :, None]) % N_LETTERS  # (B, 26, T)
+    # int32 codes (the largest, with a language's offset, is 27 * 26**4): half the traffic.
+    plain = (
+        letters.astype(np.int32)[:, None, :] + (N_LETTERS - _SHIFTS32)[None, :, None]
+    ) % N_LETTERS
     chain = Chains(
         chain_stack(codes),
-        _codes(plain[:, :, : ORDER - 1], ORDER - 1)[:, :, 0],
-        _codes(plain, ORDER),
+        _codes(plain[:, :, : ORDER - 1], ORDER - 1, np.int32)[:, :, 0],
+        _codes(plain, ORDER, np.int32),
     )
     top_tri, top_given = _envelope(codes)
     bound = top_tri.take(chain.first) + top_given.take(chain.quads).sum(axis=2, dtype=np.float64)
     n_lang, n, r = len(codes), len(part), np.arange(len(part))
     fixed = at >= 0
     s0 = np.where(fixed, at, bound.argmax(axis=1))  # (B,): scored exactly in every language
-    lang0 = np.repeat(np.arange(n_lang), n)
-    exact0 = chain.exact(lang0, np.tile(r, n_lang), np.tile(s0, n_lang)).reshape(n_lang, n)
+    exact0 = chain.every_language(r, s0)  # (L, B)
     v0 = exact0 + off[:, None]
     low = v0.max(axis=0)  # (B,): the best pair reaches at least this
     cand = (bound[None] + off[:, None, None] >= low[None, :, None] - _SLACK) & ~fixed[None, :, None]
@@ -149,9 +152,9 @@ def _search(
     np.minimum.at(lang, bs[hits], ls[hits])
     scores = np.full((n, N_LETTERS), np.nan)
     rows = np.flatnonzero(want[lang] & ~fixed)
-    if len(rows):
-        ls, bs = np.repeat(lang[rows], N_LETTERS), np.repeat(rows, N_LETTERS)
-        scores[rows] = chain.exact(ls, bs, np.tile(_SHIFTS, len(rows))).reshape(-1, N_LETTERS)
+    for code in np.unique(lang[rows]):
+        mine = rows[lang[rows] == code]
+        scores[mine] = chain.every_shift(int(code), mine)
     _fill(out, part, lang, scores, exact0, want, fixed)
 
 
@@ -174,10 +177,27 @@ class Chains:
         step = max(1, N_LETTERS * _CELLS // m)
         for a in range(0, len(ls), step):
             lang, b, s = ls[a : a + step], bs[a : a + step], ss[a : a + step]
-            q = self.quads[b, s] + (lang * _QUADS)[:, None]
+            q = self.quads[b, s] + (lang.astype(np.int32) * _QUADS)[:, None]
             terms = given.take(q).sum(axis=1, dtype=np.float64)
-            out[a : a + step] = tri.take(self.first[b, s] + lang * _TRIS) + terms
+            out[a : a + step] = tri.take(self.first[b, s] + lang.astype(np.int32) * _TRIS) + terms
         return out
+
+    def every_language(self, bs: np.ndarray, ss: np.ndarray) -> np.ndarray:
+        """(L, n) exact scores of the readings (message ``bs``, shift ``ss``) in every language
+        (one index array for all of them)."""
+        tri, given = self.stack
+        q, f = self.quads[bs, ss], self.first[bs, ss]
+        return np.stack(
+            [
+                t.take(f) + g.take(q).sum(axis=1, dtype=np.float64)
+                for t, g in zip(tri, given, strict=True)
+            ]
+        )
+
+    def every_shift(self, lang: int, bs: np.ndarray) -> np.ndarray:
+        """(n, 26) exact scores of the messages ``bs`` under every shift in language ``lang``."""
+        tri, given = self.stack[0][lang], self.stack[1][lang]
+        return tri.take(self.first[bs]) + given.take(self.quads[bs]).sum(axis=2, dtype=np.float64)
 
 
 @lru_cache(maxsize=2)
