@@ -207,9 +207,13 @@ def chain_logp(code: str) -> tuple[np.ndarray, np.ndarray]:
     return t[2], _given(t[3], t[2])
 
 
-def _given(quad: np.ndarray, tri: np.ndarray) -> np.ndarray:
-    """log10 P(d | abc) for every quadgram abcd, float32, from log10 P(abcd) and P(abc)."""
-    return (quad - tri.repeat(N_LETTERS)).astype(np.float32)
+def _given(quad: np.ndarray, tri: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """log10 P(d | abc) for every quadgram abcd, float32 (into ``out`` if given), from log10
+    P(abcd) and P(abc): each difference taken in float64, then rounded to float32."""
+    out = np.empty(N_LETTERS**4, np.float32) if out is None else out
+    by_abc = (-1, N_LETTERS)
+    np.subtract(quad.reshape(by_abc), tri[:, None], out=out.reshape(by_abc), casting="same_kind")
+    return out
 
 
 @lru_cache(maxsize=2)
@@ -222,7 +226,8 @@ def chain_stack(codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     for i, code in enumerate(codes):
         t = language_logp(code)
         quad = t[3] if isinstance(t[3], np.ndarray) else t[3].full().astype(np.float32)
-        tri[i], given[i] = t[2], _given(quad, t[2])
+        tri[i] = t[2]
+        _given(quad, t[2], out=given[i])
     return tri, given
 
 
