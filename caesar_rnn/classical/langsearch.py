@@ -10,8 +10,9 @@ shift under the envelope, scored exactly in every language, bounds the best pair
 the pairs whose bound plus their language's offset reaches that are scored exactly, with
 ``language_scores``' arithmetic, so every score found is the same to the bit, and so is every
 decision (tests/classical/test_langsearch.py compares them with scoring every pair). On the
-bench's English messages about 5 % of the pairs are scored exactly, on text of twelve
-languages 10 % (experiments/speed/README.md).
+bench's English messages 5 % of the pairs are scored exactly, on generated text of twelve
+languages 14 % (the winners' 26 shifts included): 6.8x and 3.7x faster than scoring every pair
+(experiments/speed/language_search.py).
 """
 
 from __future__ import annotations
