@@ -141,9 +141,13 @@ def _search(
     exact0 = chain.every_language(r, s0)  # (L, B)
     v0 = exact0 + off[:, None]
     low = v0.max(axis=0)  # (B,): the best pair reaches at least this
-    cand = (bound[None] + off[:, None, None] >= low[None, :, None] - _SLACK) & ~fixed[None, :, None]
-    cand[:, r, s0] = False
-    ls, bs, ss = np.nonzero(cand)
+    # The pairs the bound leaves: first the readings some language could win with, then which
+    # languages (a (L, B, 26) mask would cost more than the few readings it leaves).
+    open_ = (bound + off.max() >= low[:, None] - _SLACK) & ~fixed[:, None]  # (B, 26)
+    open_[r, s0] = False
+    js, ss = np.nonzero(open_)
+    ls, p = np.nonzero(bound[js, ss][None] + off[:, None] >= low[js][None] - _SLACK)
+    bs, ss = js[p], ss[p]
     v = chain.exact(ls, bs, ss) + off[ls]
     best = low.copy()
     np.maximum.at(best, bs, v)
