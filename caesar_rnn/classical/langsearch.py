@@ -11,7 +11,7 @@ the pairs whose bound plus their language's offset reaches that are scored exact
 ``language_scores``' arithmetic, so every score found is the same to the bit, and so is every
 decision (tests/classical/test_langsearch.py compares them with scoring every pair). On the
 bench's English messages 5 % of the pairs are scored exactly, on generated text of twelve
-languages 14 % (the winners' 26 shifts included): 6.8x and 3.7x faster than scoring every pair
+languages 14 % (the winners' 26 shifts included): 8x and 4x faster than scoring every pair
 (experiments/speed/language_search.py).
 """
 
