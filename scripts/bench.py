@@ -146,6 +146,9 @@ def messages(n: int, repeat: int, tmp: Path, models: list[str], jobs: list[int])
             variants.append(
                 (f"`decrypt --file --jobs {j}{opt}` ({name})", cmd + ["--key-prefix", str(prefix)])
             )
+        # The language step's share: the same decode without it (English answers the same).
+        cmd = [*CLI, "decrypt", "--file", str(src), "--model", model, "--jobs", "1"]
+        variants.append((f"`decrypt --file --jobs 1 --lang en` ({name})", cmd + ["--lang", "en"]))
     walls: dict[str, list[float]] = {"crack": []}
     ratios: dict[str, list[float]] = {what: [] for what, _ in variants}
     rss: dict[str, int] = {}

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from caesar_rnn.cipher import ALPHABET, N_LETTERS, decrypt, is_letter
 from caesar_rnn.classical.ngrams import ORDER, letter_freqs, ngram_logp
@@ -73,17 +74,18 @@ def chi2_scores(messages: Sequence[str]) -> np.ndarray:
 @lru_cache(maxsize=ORDER)
 def _shift_table(n: int) -> np.ndarray:
     """(26**n, 26) float32: row = a ciphertext n-gram's code, column s = log10 P of its plaintext
-    under shift s. One row gather per ciphertext n-gram then scores all 26 keys at once."""
-    codes = np.arange(N_LETTERS**n)
-    digits = [(codes // N_LETTERS ** (n - 1 - j)) % N_LETTERS for j in range(n)]
-    logp = ngram_logp(n)
-    table = np.empty((N_LETTERS**n, N_LETTERS), np.float32)
-    for s in range(N_LETTERS):
-        plain = np.zeros_like(codes)
-        for d in digits:
-            plain = plain * N_LETTERS + (d - s) % N_LETTERS
-        table[:, s] = logp[plain]
-    return table
+    under shift s. One row gather per ciphertext n-gram then scores all 26 keys at once.
+
+    Built in one copy (~0.1 s for n = 4, not ~0.7 s of index arithmetic per shift): the table
+    tiled twice along each letter axis, ``ext[N + i] = logp[i]`` read from N on, so that
+    plaintext letter i - s of every position is ``ext[N + i - s]``, a view whose shift axis
+    steps back one letter on every axis at once."""
+    logp = ngram_logp(n).astype(np.float32).reshape((N_LETTERS,) * n)
+    ext = np.tile(logp, (2,) * n)
+    base = ext[(slice(N_LETTERS, None),) * n]
+    strides = (*base.strides, -sum(base.strides))
+    view = as_strided(base, (N_LETTERS,) * (n + 1), strides, writeable=False)
+    return np.ascontiguousarray(view).reshape(N_LETTERS**n, N_LETTERS)
 
 
 def prepare() -> None:

@@ -26,10 +26,10 @@ _CELLS = 1 << 16
 _FULL = 1 << 12
 
 
-def _codes(plain: np.ndarray, n: int) -> np.ndarray:
+def _codes(plain: np.ndarray, n: int, dtype: type = np.int64) -> np.ndarray:
     """(B, 26, T-n+1) codes of the n-letter windows of (B, 26, T) plaintext letters."""
     m = plain.shape[2] - n + 1
-    out = np.zeros((*plain.shape[:2], m), np.int64)
+    out = np.zeros((*plain.shape[:2], m), dtype)
     for j in range(n):
         out = out * N_LETTERS + plain[:, :, j : j + m]
     return out

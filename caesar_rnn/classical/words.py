@@ -53,7 +53,6 @@ class Params:
     """The words cracker's weights and penalties (natural-log units unless said otherwise)."""
 
     lam: float = 0.5  # weight of the candidate's quadgram log-likelihood
-    lam_edge: float = 0.0  # weight of a partial first or last word's letters' quadgram
     unk: float = -10.0  # an unknown word: this, plus unk_letter per letter, plus its letters' logp
     unk_letter: float = -1.0
     edge: float = 1.0  # penalty of a last piece that is the start of a known word
@@ -211,6 +210,15 @@ def letter_cumsum(run: str) -> list[float]:
     return list(itertools.accumulate(lps, initial=0.0))
 
 
+def _backtrack(run: str, back: list[int]) -> tuple[str, ...]:
+    """The words of the best split, from each position's back pointer."""
+    words, j = [], len(run)
+    while j > 0:
+        words.append(run[back[j] : j])
+        j = back[j]
+    return tuple(reversed(words))
+
+
 class Segmenter:
     """Best splits of runs of letters into words, cached per (run, previous word, edges)."""
 
@@ -233,17 +241,12 @@ class Segmenter:
         n = len(run)
         qc = letter_cumsum(run)
         logp, starts, pairs = self.lex.logp.get, self.lex.starts.get, self.lex.pairs.get
-        unk, unk_letter, edge, lam_edge = (
-            self.p.unk,
-            self.p.unk_letter,
-            self.p.edge,
-            self.p.lam_edge,
-        )
+        unk, unk_letter, edge = self.p.unk, self.p.unk_letter, self.p.edge
         best = [0.0] + [_NEG] * n
         last: list[str | None] = [prev] + [None] * n
         back = [0] * (n + 1)
         if start:
-            self._first_pieces(run, qc, best, last, back)
+            self._first_pieces(run, best, last, back)
         keys: list[float] = []
         queue: collections.deque[int] = collections.deque()
         for i in range(n + 1):
@@ -273,27 +276,19 @@ class Segmenter:
                     c = d.get(w)
                     if c is not None and c > lp:
                         lp = c
-                if end and j == n:
-                    part = mass - edge + lam_edge * (qc[n] - qc[i])
-                    if lp is None or part > lp:
-                        lp = part
+                if end and j == n and (lp is None or mass - edge > lp):
+                    lp = mass - edge
                 if lp is not None and bi + lp > best[j]:
                     best[j], last[j], back[j] = bi + lp, w, i
-        words, j = [], n
-        while j > 0:
-            words.append(run[back[j] : j])
-            j = back[j]
-        return best[n] + self.p.lam * qc[n], tuple(reversed(words))
+        return best[n] + self.p.lam * qc[n], _backtrack(run, back)
 
-    def _first_pieces(
-        self, run: str, qc: list[float], best: list[float], last: list, back: list
-    ) -> None:
+    def _first_pieces(self, run: str, best: list[float], last: list, back: list) -> None:
         """The run opens the message: its first piece may be the end of a known word."""
-        ends, pen, lam = self.lex.ends.get, self.p.edge_start, self.p.lam_edge
+        ends, pen = self.lex.ends.get, self.p.edge_start
         for j in range(1, min(len(run), MAX_WORD) + 1):
             lp = ends(run[:j])
-            if lp is not None and lp - pen + lam * qc[j] > best[j]:
-                best[j], last[j], back[j] = lp - pen + lam * qc[j], run[:j], 0
+            if lp is not None and lp - pen > best[j]:
+                best[j], last[j], back[j] = lp - pen, run[:j], 0
 
     def split(self, text: str) -> tuple[float, list[str]]:
         """One candidate plaintext's score and words: the best split of its runs of letters

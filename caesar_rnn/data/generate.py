@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from caesar_rnn.cipher import N_LETTERS, encrypt, is_letter, letters_of
@@ -32,13 +34,16 @@ MAX_LETTERS = 1 << 16
 
 def _trim_letters(text: str, n: int) -> str:
     """Cut ``text`` just after its n-th letter."""
-    seen = 0
-    for i, ch in enumerate(text):
-        if is_letter(ch):
-            seen += 1
-            if seen == n:
-                return text[: i + 1]
-    return text
+    if len(text) <= n:  # at most n letters, and if n, nothing after the last
+        return text
+    found = _nth_letter(n).match(text)
+    return text[: found.end()] if found else text
+
+
+@lru_cache(maxsize=8)
+def _nth_letter(n: int) -> re.Pattern[str]:
+    """Matches a text up to its n-th letter (``cipher.is_letter``: ASCII a-z, A-Z)."""
+    return re.compile(f"(?:[^A-Za-z]*[A-Za-z]){{{n}}}")
 
 
 #: Most letters dropped from the first word of a message that starts mid-word.

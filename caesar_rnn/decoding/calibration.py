@@ -216,25 +216,29 @@ def _from_doc(doc: dict[str, Any]) -> Calibration:
 # --- fitting (scripts/calibrate.py) ----------------------------------------------------------
 
 
-def fit_logistic(x: np.ndarray, right: np.ndarray, ridge: float = 1.0) -> list[float]:
+def fit_logistic(
+    x: np.ndarray, right: np.ndarray, ridge: float = 1.0, weights: np.ndarray | None = None
+) -> list[float]:
     """Weights of a logistic map from the columns of ``x`` (N, F; the last column the bias's 1s)
-    to P(right): damped Newton steps on the log-loss plus an L2 pull of weight ``ridge`` towards
-    (1, 0, ..., 0) (the raw softmax when the first column is the log-odds), which keeps the map
-    finite where the tuning text had no miss."""
+    to P(right): damped Newton steps on the log-loss (each message counted ``weights`` times,
+    default once) plus an L2 pull of weight ``ridge`` towards (1, 0, ..., 0) (the raw softmax
+    when the first column is the log-odds), which keeps the map finite where the tuning text had
+    no miss."""
     y = right.astype(np.float64)
+    c = np.ones(len(y)) if weights is None else np.asarray(weights, np.float64)
     prior = np.zeros(x.shape[1])
     prior[0] = 1.0
 
     def loss(w: np.ndarray) -> float:
         z = x @ w
-        nll = np.logaddexp(0.0, z) - y * z
+        nll = c * (np.logaddexp(0.0, z) - y * z)
         return float(nll.sum() + 0.5 * ridge * ((w - prior) ** 2).sum())
 
     w = prior.copy()
     for _ in range(200):
         p = _sigmoid(x @ w)
-        grad = x.T @ (p - y) + ridge * (w - prior)
-        hess = (x * (p * (1 - p))[:, None]).T @ x + ridge * np.eye(len(w))
+        grad = x.T @ (c * (p - y)) + ridge * (w - prior)
+        hess = (x * (c * p * (1 - p))[:, None]).T @ x + ridge * np.eye(len(w))
         step = np.linalg.solve(hess, grad)
         t, before = 1.0, loss(w)
         while loss(w - t * step) > before and t > 1e-6:

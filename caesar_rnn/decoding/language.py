@@ -59,20 +59,64 @@ def with_language(
     if not todo:
         return out
     heads = [_trim_letters(results[i].ciphertext, LONG) for i in todo]
-    s = language_scores(heads, codes)  # (L, B, 26)
-    named, shifts = _name(heads, s, codes) if lang == AUTO else (np.zeros(len(todo), int), None)
-    for j, i in enumerate(todo):
-        d = results[i]
-        if lang == AUTO and _longer(d.ciphertext, heads[j]):  # the model's key, its language
-            out[i] = replace(d, language=codes[int(s[:, j, _shift(d)].argmax())])
-            continue
-        best = int(named[j])
-        code = codes[best]
-        k = None if shifts is None else int(shifts[j])
-        out[i] = (
-            replace(d, language=code) if code == ENGLISH else reading(d, s[best, j], code, top, k)
-        )
+    if lang != AUTO:  # one language: its crack
+        s = language_scores(heads, codes)[0]
+        for j, i in enumerate(todo):
+            out[i] = reading(results[i], s[j], lang, top)
+        return out
+    hard = _search(results, todo, heads, out, top)
+    if len(hard):  # accents, or words to weigh: every pair scored
+        sub = [heads[j] for j in hard]
+        s = language_scores(sub, codes)  # (L, b, 26)
+        named, shifts = _name(sub, s, codes)
+        for m, j in enumerate(hard.tolist()):
+            d = results[todo[j]]
+            if _longer(d.ciphertext, sub[m]):  # the model's key, its language
+                out[todo[j]] = replace(d, language=codes[int(s[:, m, _shift(d)].argmax())])
+                continue
+            code = codes[int(named[m])]
+            keep = code == ENGLISH
+            k = int(shifts[m])
+            out[todo[j]] = (
+                replace(d, language=code) if keep else reading(d, s[named[m], m], code, top, k)
+            )
     return out
+
+
+def _search(
+    results: list[Decryption], todo: list[int], heads: list[str], out: list[Decryption], top: int
+) -> np.ndarray:
+    """Answer, into ``out``, the messages that need neither accents nor words: all-ASCII ones
+    whose best (language, shift) pair leads every other by more than ``langid.MARGIN`` or that
+    have fewer than ``langid.MIN_LETTERS`` letters, found without scoring every pair
+    (``classical.langsearch``; the same decisions to the bit). Returns the indices into ``todo``
+    of the others."""
+    from caesar_rnn.classical.langid import MARGIN, MIN_LETTERS
+    from caesar_rnn.classical.langsearch import best_languages
+
+    codes = list(CODES)
+    # Past LONG letters the model's key stands: the best language at it (``at``).
+    at = np.full(len(todo), -1)
+    for j, (i, head) in enumerate(zip(todo, heads, strict=True)):
+        k = _shift(results[i])
+        if k is not None and _longer(results[i].ciphertext, head):
+            at[j] = k
+    prior = [ENGLISH_PRIOR if c == ENGLISH else 0.0 for c in codes]
+    rows = [c != ENGLISH for c in codes]
+    best = best_languages(heads, codes, prior, rows=rows, at=at, margin=MARGIN)
+    short = np.array([sum(map(is_letter, h)) < MIN_LETTERS for h in heads], bool)
+    accents = np.array([not h.isascii() and any(map(_accented, h)) for h in heads], bool)
+    hard = accents | (best.close & ~short)
+    for j in np.flatnonzero(~hard).tolist():
+        d, code = results[todo[j]], codes[int(best.language[j])]
+        keep = at[j] >= 0 or code == ENGLISH
+        out[todo[j]] = replace(d, language=code) if keep else reading(d, best.scores[j], code, top)
+    return np.flatnonzero(hard)
+
+
+def _accented(ch: str) -> bool:
+    """A letter outside ASCII (the accents' evidence, ``langid.accent_scores``, reads these)."""
+    return ch.isalpha() and not ch.isascii()
 
 
 def _name(heads: list[str], s: np.ndarray, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:

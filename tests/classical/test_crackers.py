@@ -36,6 +36,20 @@ def test_many_messages_score_like_few() -> None:
     np.testing.assert_allclose(many, few, rtol=1e-5)
 
 
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+def test_shift_table_is_the_shifted_ngram_table(n: int) -> None:
+    # Row = ciphertext n-gram code, column s = log10 P of its plaintext under shift s, as float32.
+    table = classical._shift_table(n)
+    assert table.shape == (26**n, 26) and table.dtype == np.float32
+    codes = np.random.default_rng(n).integers(0, 26**n, 500)
+    digits = [(codes // 26 ** (n - 1 - j)) % 26 for j in range(n)]
+    for s in range(26):
+        plain = np.zeros_like(codes)
+        for d in digits:
+            plain = plain * 26 + (d - s) % 26
+        assert np.array_equal(table[codes, s], ngrams.ngram_logp(n)[plain].astype(np.float32))
+
+
 @pytest.mark.parametrize("method", ["chi2", "ngram", "words"])
 @pytest.mark.parametrize("key", [1, 3, 13, 25])
 def test_cracks_english(method: str, key: int) -> None:

@@ -98,3 +98,17 @@ def test_missing_or_unreadable_file(monkeypatch: pytest.MonkeyPatch, tmp_path: P
             langgrams.shipped_arrays("de")
     finally:
         langgrams._shipped.cache_clear()
+
+
+@pytest.mark.parametrize("code", ["fr", "pl"])
+def test_full_quadgram_table_equals_every_lookup(code: str) -> None:
+    # Built at once (estimate everywhere, shipped values over it) = looked up code by code.
+    lazy = langgrams.language_logp(code)[3]
+    every = lazy[np.arange(26**4)]
+    assert np.array_equal(lazy.full(), every)
+    assert np.array_equal(langgrams.full_logp(code)[3], every.astype(np.float32))
+    # The stacked chain tables are each language's, to the bit.
+    tri, given = langgrams.chain_stack(("en", code))
+    for i, c in enumerate(("en", code)):
+        assert np.array_equal(tri[i], langgrams.chain_logp(c)[0])
+        assert np.array_equal(given[i], langgrams.chain_logp(c)[1])

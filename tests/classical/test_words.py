@@ -265,11 +265,10 @@ def _brute_force(seg: words.Segmenter, run: str, prev: str | None, start: bool, 
             if w in lex.logp:
                 pair = lex.pairs.get(last, {}).get(w) if last is not None else None
                 options.append(max(lex.logp[w], pair if pair is not None else float("-inf")))
-            part = p.lam_edge * (qc[b] - qc[a])
             if end and b == n and w in lex.starts:
-                options.append(lex.starts[w] - p.edge + part)
+                options.append(lex.starts[w] - p.edge)
             if start and a == 0 and w in lex.ends:
-                options.append(lex.ends[w] - p.edge_start + part)
+                options.append(lex.ends[w] - p.edge_start)
             total += max(options) - (p.split if a else 0.0)
             last = w
         best = max(best, total)

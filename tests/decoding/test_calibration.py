@@ -146,6 +146,17 @@ def test_logistic_fit_recovers_a_known_map() -> None:
     assert fit_logistic(x, right, ridge=1e-3) == pytest.approx([0.5, 2.0, -1.0], abs=0.15)
 
 
+def test_logistic_fit_weights_count_messages_as_repeats() -> None:
+    rng = np.random.default_rng(1)
+    x = np.stack([rng.normal(1.0, 2.0, 400), np.ones(400)], axis=1)
+    right = rng.random(400) < 1 / (1 + np.exp(-x[:, 0]))
+    twice = np.where(np.arange(400) < 100, 2.0, 1.0)
+    repeated = np.concatenate([x, x[:100]]), np.concatenate([right, right[:100]])
+    assert fit_logistic(x, right, 1.0, twice) == pytest.approx(fit_logistic(*repeated, 1.0))
+    assert fit_logistic(x, right, 1.0, twice) != pytest.approx(fit_logistic(x, right, 1.0))
+    assert fit_logistic(x, right, 1.0, np.ones(400)) == pytest.approx(fit_logistic(x, right))
+
+
 def test_logistic_fit_stays_finite_without_misses() -> None:
     x = np.stack([np.full(300, 20.0), np.zeros(300), np.ones(300)], axis=1)
     a, b, c = fit_logistic(x, np.ones(300, bool))
