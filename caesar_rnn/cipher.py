@@ -11,6 +11,7 @@ non-ASCII) passes through unchanged.
 
 from __future__ import annotations
 
+import re
 import string
 from functools import lru_cache
 
@@ -46,7 +47,15 @@ def is_letter(ch: str) -> bool:
 
 def letters_of(text: str) -> str:
     """The ASCII letters of ``text``, lowercased: ``'Hi, Bob!'`` -> ``'hibob'``."""
-    return "".join(ch for ch in text if is_letter(ch)).lower()
+    return _NOT_LETTERS.sub("", text).lower()
+
+
+def count_letters(text: str) -> int:
+    """How many ASCII letters ``text`` has (as ``sum(map(is_letter, text))``, in C)."""
+    return len(_NOT_LETTERS.sub("", text))
+
+
+_NOT_LETTERS = re.compile(r"[^A-Za-z]+")
 
 
 def tokenize(text: str, boundaries: bool) -> list[int]:

@@ -69,3 +69,17 @@ def test_find_shift_rejects() -> None:
     assert find_shift("abc", "abd") is None
     assert find_shift("abc", "ab") is None
     assert find_shift("!!", "!!") == 0
+
+
+def test_count_letters_and_letters_of_count_ascii_letters_only() -> None:
+    import random
+
+    from caesar_rnn.cipher import count_letters, is_letter, letters_of
+
+    rng = random.Random(0)
+    alphabet = "abcXYZ éßÅ 12!?\n\tzZaA'"
+    for _ in range(2000):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
+        assert count_letters(t) == sum(map(is_letter, t))
+        assert letters_of(t) == "".join(c for c in t if is_letter(c)).lower()
+    assert count_letters("Héllo, Wörld!") == 8

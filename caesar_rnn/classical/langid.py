@@ -98,14 +98,24 @@ def _split_score(letters: str, words: dict[int, float]) -> float:
     """log10 of the best split of ``letters`` into listed words, an unlisted letter costing
     ``UNKNOWN_LETTER``."""
     best = [0.0] * (len(letters) + 1)
-    for i in range(1, len(letters) + 1):
+    for i, keys in enumerate(_piece_keys(letters), 1):
         v = best[i - 1] + UNKNOWN_LETTER
-        for j in range(max(0, i - LONGEST), i - 1):
-            p = words.get(zlib.crc32(letters[j:i].encode()))
+        for j, key in enumerate(keys, max(0, i - LONGEST)):
+            p = words.get(key)
             if p is not None and best[j] + p > v:
                 v = best[j] + p
         best[i] = v
     return best[-1]
+
+
+@lru_cache(maxsize=1 << 12)
+def _piece_keys(letters: str) -> tuple[tuple[int, ...], ...]:
+    """For each end i (1..n), the keys of the pieces ``letters[j:i]`` of 2 to ``LONGEST``
+    letters, j ascending: computed once for the languages that split the same letters."""
+    return tuple(
+        tuple(zlib.crc32(letters[j:i].encode()) for j in range(max(0, i - LONGEST), i - 1))
+        for i in range(1, len(letters) + 1)
+    )
 
 
 def best_pairs(

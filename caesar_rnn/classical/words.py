@@ -34,7 +34,7 @@ from importlib import resources
 
 import numpy as np
 
-from caesar_rnn.cipher import N_LETTERS, decrypt, is_letter
+from caesar_rnn.cipher import N_LETTERS, count_letters, decrypt
 from caesar_rnn.classical.ngrams import ngram_logp
 from caesar_rnn.errors import CaesarRNNError
 
@@ -331,7 +331,7 @@ def prefix_hits(messages: Sequence[str], k: int, lex: Lexicon, below: int = 0) -
     out = np.zeros((len(messages), N_LETTERS), bool)
     firsts: dict[int, list[tuple[int, list[int]]]] = {}
     for b, m in enumerate(messages):
-        if below and sum(map(is_letter, m)) >= below:
+        if below and count_letters(m) >= below:
             continue
         runs = _RUN.finditer(m.lower())
         first, second = next(runs, None), next(runs, None)

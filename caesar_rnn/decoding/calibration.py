@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from caesar_rnn.cipher import N_LETTERS, is_letter
+from caesar_rnn.cipher import N_LETTERS, count_letters
 from caesar_rnn.decoding.verdict import Readings, Verdict
 from caesar_rnn.errors import CaesarRNNError
 
@@ -106,7 +106,7 @@ def english_scores(messages: Sequence[str]) -> np.ndarray:
 
     if len(messages) == 0:
         return np.zeros((0, N_LETTERS))
-    n = np.array([sum(map(is_letter, m)) for m in messages])
+    n = np.array([count_letters(m) for m in messages])
     return ngram_scores(list(messages)) / np.maximum(n - 3, 1)[:, None]
 
 

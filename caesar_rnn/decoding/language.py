@@ -26,7 +26,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from caesar_rnn.cipher import decrypt, is_letter
+from caesar_rnn.cipher import count_letters, decrypt, is_letter
 from caesar_rnn.data.generate import _trim_letters
 from caesar_rnn.decoding.decode import Alternative, Decryption
 from caesar_rnn.languages import AUTO, CODES, ENGLISH, check_code
@@ -104,7 +104,7 @@ def _search(
     prior = [ENGLISH_PRIOR if c == ENGLISH else 0.0 for c in codes]
     rows = [c != ENGLISH for c in codes]
     best = best_languages(heads, codes, prior, rows=rows, at=at, margin=MARGIN)
-    short = np.array([sum(map(is_letter, h)) < MIN_LETTERS for h in heads], bool)
+    short = np.array([count_letters(h) < MIN_LETTERS for h in heads], bool)
     accents = np.array([not h.isascii() and any(map(_accented, h)) for h in heads], bool)
     hard = accents | (best.close & ~short)
     for j in np.flatnonzero(~hard).tolist():
