@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from caesar_rnn.cipher import N_LETTERS, is_letter
+from caesar_rnn.cipher import N_LETTERS, decrypt, is_letter
 from caesar_rnn.classical.crackers import Candidate, _letter_indices, rank
 from caesar_rnn.classical.langgrams import ORDER, chain_logp, full_logp, language_logp
 from caesar_rnn.languages import AUTO, CODES, check_code
@@ -74,29 +74,44 @@ def language_scores(messages: Sequence[str], codes: Sequence[str]) -> np.ndarray
     return out
 
 
-def detect(messages: Sequence[str], codes: Sequence[str] = CODES) -> tuple[list[str], np.ndarray]:
+def detect(
+    messages: Sequence[str], codes: Sequence[str] = CODES
+) -> tuple[list[str], np.ndarray, np.ndarray]:
     """(language of each message's best (shift, language) pair, (B, 26) scores of the shifts in
-    that language). A message without letters gets the first code."""
+    that language, (B,) the pair's shift). The pair is the letter chain's best with the evidence
+    of accents and, where the best few pairs are close, of words weighed in
+    (``classical.langid``, as ``decrypt`` names languages, without its English prior). A message
+    without letters gets the first code."""
+    from caesar_rnn.classical.langid import accent_scores, best_pairs
+
     s = language_scores(messages, codes)  # (L, B, 26)
-    best = s.max(axis=2).argmax(axis=0)  # (B,)
-    return [codes[i] for i in best], s[best, np.arange(len(messages))]
+    v = s + accent_scores(list(messages), list(codes))[:, :, None]
+    best, shift = best_pairs(list(messages), v, list(codes))
+    return [codes[i] for i in best], s[best, np.arange(len(messages))], shift
 
 
 def crack_language(messages: Sequence[str], lang: str, top: int = 5) -> list[list[Candidate]]:
     """Ranked candidates for each message: ``top`` of the 26 shifts under the given language's
-    statistics, or, with ``lang="auto"``, under the detected language's; each candidate names
-    its language. None for a message without letters."""
+    statistics, or, with ``lang="auto"``, under the detected language's, the detected pair's
+    shift first (words can choose it over the chain's best); each candidate names its
+    language. None for a message without letters."""
     lang = check_code(lang, allow_auto=True)
     if lang == AUTO:
-        langs, scores = detect(messages)
+        langs, scores, firsts = detect(messages)
     else:
         langs, scores = [lang] * len(messages), language_scores(messages, [lang])[0]
+        firsts = scores.argmax(axis=1)
     out = []
-    for m, code, row in zip(messages, langs, scores, strict=True):
-        cands = rank(m, row, top=top) if any(map(is_letter, m)) else []
-        for c in cands:
+    for m, code, row, first in zip(messages, langs, scores, firsts, strict=True):
+        cands = rank(m, row, top=top + 1) if any(map(is_letter, m)) else []
+        if cands and cands[0].shift != first:  # the chosen pair's shift first
+            k = int(first)
+            cands = [Candidate(k, float(row[k]), decrypt(m, k))] + [
+                c for c in cands if c.shift != k
+            ]
+        for c in cands[:top]:
             c.language = code
-        out.append(cands)
+        out.append(cands[:top])
     return out
 
 

@@ -55,3 +55,20 @@ def test_few_and_many_messages_score_alike() -> None:
     few = multilang.language_scores(lines, ["pl", "de"])
     many = multilang.language_scores(lines * 20, ["pl", "de"])[:, : len(lines)]
     np.testing.assert_allclose(few, many, rtol=1e-5)
+
+
+def test_auto_puts_the_detected_pairs_shift_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With auto, the (language, shift) pair that accents and words chose leads, even where the
+    # letter chain ranks another shift of that language higher.
+    from caesar_rnn.classical import langid
+    from caesar_rnn.languages import CODES
+
+    def chosen(messages: list[str], scores: np.ndarray, codes: list[str]) -> tuple:
+        n = len(messages)
+        return np.full(n, list(codes).index("fr")), np.full(n, 5)
+
+    monkeypatch.setattr(langid, "best_pairs", chosen)
+    [cands] = multilang.crack_language([encrypt("bonjour mon ami", 3)], "auto", top=3)
+    assert [c.language for c in cands] == ["fr"] * 3
+    assert cands[0].shift == 5 and cands[1].shift == 3  # the chain's best is next
+    assert "fr" in CODES
