@@ -49,18 +49,22 @@ def language_solver(
 
 
 def _crack(lang: str) -> Callable[[list[str]], list[Any]]:
-    from caesar_rnn.classical.multilang import language_scores
+    """``crack --lang CODE|auto``'s first answer (``auto``: ``multilang.detect``'s pair)."""
+    from caesar_rnn.classical.multilang import detect, language_scores
     from caesar_rnn.decoding.decode import Decryption
     from caesar_rnn.decoding.language import reading
-    from caesar_rnn.languages import AUTO, CODES, check_code
+    from caesar_rnn.languages import AUTO, check_code
 
-    codes = list(CODES) if check_code(lang, allow_auto=True) == AUTO else [lang]
+    auto = check_code(lang, allow_auto=True) == AUTO
 
     def solve(ciphertexts: list[str]) -> list[Any]:
-        s = language_scores(ciphertexts, codes)  # (L, B, 26)
-        best = s.max(axis=2).argmax(axis=0)
+        if auto:
+            langs, scores, shifts = detect(ciphertexts)
+        else:
+            scores = language_scores(ciphertexts, [lang])[0]
+            langs, shifts = [lang] * len(ciphertexts), scores.argmax(axis=1)
         return [
-            reading(Decryption(c, c, None, 0.0), s[best[i], i], codes[best[i]], 0)
+            reading(Decryption(c, c, None, 0.0), scores[i], langs[i], 0, int(shifts[i]))
             for i, c in enumerate(ciphertexts)
         ]
 
