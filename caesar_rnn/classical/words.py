@@ -26,15 +26,15 @@ import collections
 import itertools
 import math
 import re
-import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS, count_letters, decrypt
+from caesar_rnn.classical.lexicon import Lexicon
 from caesar_rnn.classical.ngrams import ngram_logp
 from caesar_rnn.errors import CaesarRNNError
 
@@ -64,116 +64,15 @@ class Params:
     prefix_below: int = 20  # in messages of fewer letters than this (0: every message)
 
 
-@dataclass
-class Lexicon:
-    """Word log-probabilities, word-pair conditionals, and the summed probability of the words
-    that start or end with each piece of a word."""
-
-    logp: dict[str, float]  # ln P(w)
-    pairs: dict[str, dict[str, float]]  # a -> b -> ln P(b | a), where above ln P(b)
-    starts: dict[str, float]  # piece -> ln P(a word starts with it)
-    ends: dict[str, float]  # piece -> ln P(a word ends with it)
-    prefixes: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
-
-    @classmethod
-    def from_counts(
-        cls, unigrams: dict[str, float], bigrams: Sequence[tuple[str, str, float]]
-    ) -> Lexicon:
-        total = sum(unigrams.values())
-        logp = {w: math.log(c / total) for w, c in unigrams.items()}
-        b_total = sum(c for _, _, c in bigrams)
-        pairs: dict[str, dict[str, float]] = {}
-        for a, b, c in bigrams:
-            ca, cb = unigrams.get(a), unigrams.get(b)
-            if ca and cb and c / b_total > ca * cb / total**2:  # else P(b) scores it as well
-                # Both lists on one scale (each as a share of its own total); capped at P = 1.
-                pairs.setdefault(a, {})[b] = min(0.0, math.log(c / b_total * total / ca))
-        starts: dict[str, float] = {}
-        ends: dict[str, float] = {}
-        for w, c in unigrams.items():
-            for k in range(1, len(w) + 1):
-                starts[w[:k]] = starts.get(w[:k], 0.0) + c
-                ends[w[-k:]] = ends.get(w[-k:], 0.0) + c
-        starts = {k: math.log(v / total) for k, v in starts.items()}
-        ends = {k: math.log(v / total) for k, v in ends.items()}
-        return cls(logp, pairs, starts, ends)
-
-    def prefix_codes(self, k: int) -> np.ndarray:
-        """Sorted base-26 codes of the k-letter pieces that start a known word (cached)."""
-        cache = self.prefixes
-        if k not in cache:
-            pieces = "".join(w for w in self.starts if len(w) == k).encode("ascii")
-            letters = np.frombuffer(pieces, np.uint8).reshape(-1, k).astype(np.int64) - 97
-            cache[k] = np.unique(letters @ N_LETTERS ** np.arange(k - 1, -1, -1, dtype=np.int64))
-        return cache[k]
-
-    def to_bytes(self) -> bytes:
-        """The lexicon as a safetensors file of zlib-compressed word lists and float32 arrays."""
-        from safetensors.numpy import save
-
-        firsts = list(self.pairs)
-        seconds = [b for a in firsts for b in self.pairs[a]]
-        parts = {
-            "words": _pack_words(list(self.logp)),
-            "logp": _pack_floats(list(self.logp.values())),
-            "starts": _pack_words(list(self.starts)),
-            "starts_logp": _pack_floats(list(self.starts.values())),
-            "ends": _pack_words(list(self.ends)),
-            "ends_logp": _pack_floats(list(self.ends.values())),
-            "pair_firsts": _pack_words(firsts),
-            "pair_counts": np.frombuffer(
-                zlib.compress(np.asarray([len(self.pairs[a]) for a in firsts], "<i4").tobytes()),
-                np.uint8,
-            ),
-            "pair_seconds": _pack_words(seconds),
-            "pair_logp": _pack_floats([v for a in firsts for v in self.pairs[a].values()]),
-        }
-        return save(parts)
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> Lexicon:
-        from safetensors.numpy import load
-
-        z = load(data)
-
-        def table(name: str) -> dict[str, float]:
-            return dict(zip(_unpack_words(z[name]), _unpack_floats(z[name + "_logp"]), strict=True))
-
-        counts = np.frombuffer(zlib.decompress(z["pair_counts"].tobytes()), "<i4").tolist()
-        seconds, values = _unpack_words(z["pair_seconds"]), _unpack_floats(z["pair_logp"])
-        items = iter(zip(seconds, values, strict=True))
-        pairs = {
-            a: dict(itertools.islice(items, n))
-            for a, n in zip(_unpack_words(z["pair_firsts"]), counts, strict=True)
-        }
-        logp = dict(zip(_unpack_words(z["words"]), _unpack_floats(z["logp"]), strict=True))
-        return cls(logp, pairs, table("starts"), table("ends"))
-
-
-def _pack_words(words: list[str]) -> np.ndarray:
-    return np.frombuffer(zlib.compress("\n".join(words).encode("ascii"), 9), np.uint8)
-
-
-def _unpack_words(blob: np.ndarray) -> list[str]:
-    return zlib.decompress(blob.tobytes()).decode("ascii").split("\n")
-
-
-def _pack_floats(values: list[float]) -> np.ndarray:
-    return np.frombuffer(zlib.compress(np.asarray(values, "<f4").tobytes(), 9), np.uint8)
-
-
-def _unpack_floats(blob: np.ndarray) -> list[float]:
-    return np.frombuffer(zlib.decompress(blob.tobytes()), "<f4").astype(np.float64).tolist()
-
-
 #: The packaged lexicon, built from symspellpy's lists by scripts/build_words_table.py.
 TABLE = "words.safetensors"
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """The packaged lexicon (symspellpy's word and word-pair counts), read once per process
-    (~0.3 s); nothing is written anywhere."""
+    """The packaged lexicon (symspellpy's word and word-pair counts), opened once per process
+    (its buckets are read as lookups need them, ``caesar_rnn.classical.lexicon``); nothing is
+    written anywhere."""
     try:
         data = resources.files("caesar_rnn.classical").joinpath(TABLE).read_bytes()
         return Lexicon.from_bytes(data)
@@ -240,7 +139,7 @@ class Segmenter:
         the last ``MAX_WORD`` positions (a monotonic queue) instead of one try per length."""
         n = len(run)
         qc = letter_cumsum(run)
-        logp, starts, pairs = self.lex.logp.get, self.lex.starts.get, self.lex.pairs.get
+        tables, pairs = self.lex.piece_tables, self.lex.pairs_of
         unk, unk_letter, edge = self.p.unk, self.p.unk_letter, self.p.edge
         best = [0.0] + [_NEG] * n
         last: list[str | None] = [prev] + [None] * n
@@ -266,6 +165,8 @@ class Segmenter:
                 queue.pop()
             queue.append(i)
             d = pairs(last[i]) if last[i] is not None else None  # type: ignore[arg-type]
+            st, wd = tables(run[i : i + 2])
+            starts, logp = st.get, wd.get
             for j in range(i + 1, min(n, i + MAX_WORD) + 1):
                 w = run[i:j]
                 mass = starts(w)
@@ -284,7 +185,7 @@ class Segmenter:
 
     def _first_pieces(self, run: str, best: list[float], last: list, back: list) -> None:
         """The run opens the message: its first piece may be the end of a known word."""
-        ends, pen = self.lex.ends.get, self.p.edge_start
+        ends, pen = self.lex.end_table(run[:2]).get, self.p.edge_start
         for j in range(1, min(len(run), MAX_WORD) + 1):
             lp = ends(run[:j])
             if lp is not None and lp - pen > best[j]:
