@@ -28,6 +28,7 @@ from calibrate import measure, random_messages  # noqa: E402
 from caesar_rnn.data.corpus import TextCorpus  # noqa: E402
 from caesar_rnn.decoding.backends import load_backend  # noqa: E402
 from caesar_rnn.decoding.calibration import (  # noqa: E402
+    debiased_calibration_error,
     expected_calibration_error,
     load_calibration,
     reliability,
@@ -55,6 +56,7 @@ def scores(conf: np.ndarray, right: np.ndarray) -> dict[str, Any]:
     return {
         "ece": round(expected_calibration_error(conf, right), 4),
         "ece_noise": round(noise_floor(conf), 4),
+        "ece_debiased": round(debiased_calibration_error(conf, right), 4),
         "high_share": round(float(high.mean()), 4),
         "exact_at_high": round(float(right[high].mean()), 5) if high.any() else None,
         "wrong": int(wrong.sum()),
@@ -172,7 +174,7 @@ def _row(name: str, r: dict[str, Any], flag_keys: tuple[str, ...]) -> str:
     flags = " | ".join(str(r.get(f"flagged_{k}", "-")) for k in flag_keys)
     return (
         f"| {name} | {r['messages']} | {r['exact']:.3f} | {b['ece']:.4f} | {a['ece']:.4f} "
-        f"| {a['ece_noise']:.4f} | {r['ece_after_from_6']:.4f} | {b['exact_at_high']} | {a['exact_at_high']} "
+        f"| {a['ece_noise']:.4f} | {a['ece_debiased']:.4f} | {r['ece_after_from_6']:.4f} | {b['exact_at_high']} | {a['exact_at_high']} "
         f"| {b['wrong_at_high']} / {b['wrong']} | {a['wrong_at_high']} / {a['wrong']} | {flags} |"
     )
 
@@ -180,12 +182,13 @@ def _row(name: str, r: dict[str, Any], flag_keys: tuple[str, ...]) -> str:
 def _table(results: dict[str, Any], names: list[str], flag_keys: tuple[str, ...]) -> list[str]:
     heads = {"4_7": "4-7", "8_999": "8+", "4_4": "4", "8_8": "8", "12_12": "12", "12_999": "12+"}
     return [
-        "| set | msgs | exact | ECE before | ECE after | ECE noise | ECE after, 6+ letters "
+        "| set | msgs | exact | ECE before | ECE after | ECE noise | ECE after, debiased "
+        "| ECE after, 6+ letters "
         "| exact at high, before "
         "| after | wrong at high / wrong, before | after | "
         + " | ".join(f"flagged {heads[k]}" for k in flag_keys)
         + " |",
-        "|---|" + "--:|" * (10 + len(flag_keys)),
+        "|---|" + "--:|" * (11 + len(flag_keys)),
         *(_row(n, results[n], flag_keys) for n in names),
     ]
 

@@ -111,9 +111,23 @@ def notes(d: Decryption, sure: float = SURE) -> list[str]:
     if d.english is False:
         out.append(f"{_short(d.ciphertext)!r}: no shift reads as English")
     if d.shift is not None and d.confidence < sure and d.alternatives:
-        alts = "; ".join(
-            f"shift {a.shift} {_short(a.plaintext, 30)!r} {a.probability:.2f}"
-            for a in d.alternatives
-        )
-        out.append(f"{_short(d.ciphertext)!r}: unsure ({d.confidence:.2f}); also {alts}")
+        out.append(_unsure(d))
     return out
+
+
+def _unsure(d: Decryption) -> str:
+    """The runners-up of an unsure answer; one likelier than the answer is said to be."""
+    alts = [f"shift {a.shift} {_short(a.plaintext, 30)!r}" for a in d.alternatives]
+    head = f"{_short(d.ciphertext)!r}: unsure ({d.confidence:.2f})"
+    best = max(d.alternatives, key=lambda a: a.probability)
+    if best.probability > d.confidence:  # the model's best shift is not the likeliest
+        i = d.alternatives.index(best)
+        head += f"; {alts[i]} is likelier ({best.probability:.2f}) than this answer"
+        rest = [f"{t} {a.probability:.2f}" for t, a in zip(alts, d.alternatives, strict=True)
+                if a is not best]  # fmt: skip
+        return head + (f"; also {'; '.join(rest)}" if rest else "")
+    return (
+        head
+        + "; also "
+        + "; ".join(f"{t} {a.probability:.2f}" for t, a in zip(alts, d.alternatives, strict=True))
+    )

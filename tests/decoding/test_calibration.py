@@ -18,6 +18,7 @@ from caesar_rnn.decoding.calibration import (
     STYLES,
     Calibration,
     Evidence,
+    debiased_calibration_error,
     english_scores,
     expected_calibration_error,
     fit_logistic,
@@ -172,6 +173,19 @@ def test_ece_and_reliability() -> None:
     assert reliability(conf, right) == [(0.5, 0.5, 10), (0.9, 0.9, 10)]
 
 
+def test_debiased_ece_takes_out_sampling_noise_only() -> None:
+    rng = np.random.default_rng(3)
+    conf = rng.uniform(0.5, 1.0, 2000)
+    calibrated = rng.random(2000) < conf  # perfectly calibrated: only sampling noise
+    plain = expected_calibration_error(conf, calibrated)
+    assert debiased_calibration_error(conf, calibrated) < plain / 2
+    off = rng.random(2000) < conf - 0.1  # 0.1 over-confident
+    assert debiased_calibration_error(conf, off) == pytest.approx(0.1, abs=0.02)
+    assert debiased_calibration_error(conf, off) <= expected_calibration_error(conf, off)
+    # a bin of one answer keeps its plain gap (nothing to estimate its noise from)
+    assert debiased_calibration_error(np.array([0.9]), np.array([False])) == pytest.approx(0.9)
+
+
 def test_table_round_trips_and_bad_tables_are_refused(tmp_path: Path) -> None:
     cal = _table(0.7, 1.5, -2.0)
     (tmp_path / CALIBRATION).write_text(cal.to_json())
@@ -298,6 +312,18 @@ def test_notes_for_people() -> None:
     assert notes(sure) == []
     unsure = Decryption("abc", "rst", 9, 0.4, True, [Alternative(8, "stu", 0.3)], True)
     assert notes(unsure) == ["'abc': unsure (0.40); also shift 8 'stu' 0.30"]
+    likelier = Decryption(
+        "FDWGRJ", "OMFPAS", 17, 0.01, True,
+        [Alternative(3, "CATDOG", 0.96), Alternative(2, "DBUEPH", 0.03)], True,
+    )  # fmt: skip
+    assert notes(likelier) == [
+        "'FDWGRJ': unsure (0.01); shift 3 'CATDOG' is likelier (0.96) than this answer; "
+        "also shift 2 'DBUEPH' 0.03"
+    ]
+    alone = Decryption("gnwar", "ubkof", 12, 0.01, True, [Alternative(0, "gnwar", 0.78)], True)
+    assert notes(alone) == [
+        "'gnwar': unsure (0.01); shift 0 'gnwar' is likelier (0.78) than this answer"
+    ]
     gibberish = Decryption("qwerty", "msanpu", 4, 0.5, False, [], True)
     assert notes(gibberish) == ["'qwerty': no shift reads as English"]
     mixed = Decryption("abc", "rtt", None, 0.0, True, [], True, "argmax", False, 9, 0.3)
