@@ -17,6 +17,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,41 @@ def assess(msgs: list[Message], backend: Any, cal: Any) -> dict[str, Any]:
     }
 
 
+def english_sets(corpora: Path, per_length: int, seed: int) -> Iterator[tuple[str, list[Message]]]:
+    """The held-out English sets: the novels and the licences, each cut at word starts and
+    inside words, in both styles."""
+    english = {
+        "novels": sorted(corpora.glob("*.txt")),
+        "licenses": sorted(Path("/usr/share/common-licenses").glob("*")),
+    }
+    for name, files in english.items():
+        text = TextCorpus.from_files([f for f in files if f.is_file()])
+        for cut, mid in (("word starts", 0.0), ("inside words", 1.0)):
+            for style in ("letters", "natural"):
+                msgs = sample_messages(text, per_length, LENGTHS, (style,), seed, mid)
+                yield f"{name} / {style} / {cut}", msgs
+
+
+def goal_check(
+    goal: dict[str, list[tuple[np.ndarray, np.ndarray]]], seeds: list[int]
+) -> dict[str, Any]:
+    """Per English set: the calibrated answers' plain, noise and debiased ECE at each seed,
+    and over all seeds pooled."""
+    out: dict[str, Any] = {}
+    for name, parts in goal.items():
+        conf, right = (np.concatenate(x) for x in zip(*parts, strict=True))
+        cells = [*zip(seeds, parts, strict=True), ("pooled", (conf, right))]
+        out[name] = {
+            str(seed): {
+                "ece": round(expected_calibration_error(c, r), 4),
+                "ece_noise": round(noise_floor(c, 20), 4),
+                "ece_debiased": round(debiased_calibration_error(c, r), 4),
+            }
+            for seed, (c, r) in cells
+        }
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, required=True, help="the folder holding corpora/")
@@ -102,26 +138,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-length", type=int, default=500)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=Path("docs"))
+    ap.add_argument("--previous", type=Path, help="an earlier run's calibration.json")
+    ap.add_argument(
+        "--goal-seeds", type=int, nargs="*", default=[], help="more samples of the English sets"
+    )
     args = ap.parse_args(argv)
+    args.previous_doc = json.loads(args.previous.read_text()) if args.previous else None
     backend, cal = load_backend(args.model), load_calibration(args.model)
     if cal is None:
         raise SystemExit(f"{args.model} has no calibration.json: run scripts/calibrate.py")
     corpora = args.shared / "corpora"
-    english = {
-        "novels": sorted(corpora.glob("*.txt")),
-        "licenses": sorted(Path("/usr/share/common-licenses").glob("*")),
-    }
     results: dict[str, Any] = {}
     pooled: list[tuple[np.ndarray, ...]] = []
-    for name, files in english.items():
-        text = TextCorpus.from_files([f for f in files if f.is_file()])
-        for cut, mid in (("word starts", 0.0), ("inside words", 1.0)):
-            for style in ("letters", "natural"):
-                msgs = sample_messages(text, args.per_length, LENGTHS, (style,), args.seed, mid)
-                r = assess(msgs, backend, cal)
-                pooled.append(r.pop("_arrays"))
-                results[f"{name} / {style} / {cut}"] = r
-                print(name, style, cut, r, file=sys.stderr, flush=True)
+    goal: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+    for name, msgs in english_sets(corpora, args.per_length, args.seed):
+        r = assess(msgs, backend, cal)
+        pooled.append(r.pop("_arrays"))
+        goal[name] = [(pooled[-1][1], pooled[-1][2])]
+        results[name] = r
+        print(name, r, file=sys.stderr, flush=True)
+    for seed in args.goal_seeds:
+        for name, msgs in english_sets(corpora, args.per_length, seed):
+            ev, right = measure(msgs, backend)
+            goal[name].append((judge(ev, cal, [m.ciphertext for m in msgs])[0], right))
+    results["goal"] = goal_check(goal, [args.seed, *args.goal_seeds])
     r = assess(random_messages(RANDOM_LENGTHS, args.per_length, args.seed), backend, cal)
     r.pop("_arrays")
     results["random a-z"] = r
@@ -193,6 +233,46 @@ def _table(results: dict[str, Any], names: list[str], flag_keys: tuple[str, ...]
     ]
 
 
+GOAL_TEXT = (
+    "The goal (ECE <= 0.01 on each held-out English set) is judged on the **debiased ECE**, at "
+    "every seed below; the plain ECE stays beside it here, in every table above and in `eval`. "
+    "Why: the goal is about the confidence, and a sample's plain ECE overstates its error. Each "
+    "bin's accuracy carries sampling noise and the ECE adds the gaps' absolute values, so in "
+    "expectation ECE minus noise <= the true (binned) error <= ECE. At 4,500 messages per set "
+    "(`--per-length 500`) the noise was 0.006-0.008, most of the goal: a plain 0.014 could not "
+    "tell a calibrated set from one 0.01 off. The debiased ECE takes each bin's sampling "
+    "variance out of its squared gap (the unbiased estimator of Kumar, Liang and Ma 2019, "
+    '"Verified uncertainty calibration"), then weighs the square roots as the ECE does.'
+)
+
+
+def goal_section(results: dict[str, Any], args: argparse.Namespace) -> list[str]:
+    goal = results["goal"]
+    cols = list(next(iter(goal.values())))
+    prev = args.previous_doc
+    head = [f"previous report ({args.previous}): plain (noise)"] if prev else []
+    lines = [
+        "## The ECE goal",
+        "",
+        GOAL_TEXT
+        + f" Each cell: plain ECE (noise; **debiased**), {args.per_length} messages per length; "
+        "pooled: every seed's messages together.",
+        "",
+        "| set | "
+        + " | ".join([*head, *(f"seed {c}" if c != "pooled" else c for c in cols)])
+        + " |",
+        "|---|" + "--:|" * (len(cols) + len(head)),
+    ]
+    for name, cells in goal.items():
+        row = [f"{c['ece']:.4f} ({c['ece_noise']:.4f}; **{c['ece_debiased']:.4f}**)"
+               for c in cells.values()]  # fmt: skip
+        if prev:
+            p = prev[name]["after"]
+            row = [f"{p['ece']:.4f} ({p['ece_noise']:.4f})", *row]
+        lines.append(f"| {name} | " + " | ".join(row) + " |")
+    return [*lines, ""]
+
+
 def write_markdown(results: dict[str, Any], args: argparse.Namespace, path: Path) -> None:
     english = [n for n in results if n.startswith(("novels", "licenses"))]
     other = [n for n in results if n.startswith("ud-dev")]
@@ -202,14 +282,18 @@ def write_markdown(results: dict[str, Any], args: argparse.Namespace, path: Path
         "# Calibration and the English verdict",
         "",
         "Generated by `scripts/trust_report.py "
-        f"--per-length {args.per_length} --seed {args.seed}` (do not edit by hand). "
+        f"--per-length {args.per_length} --seed {args.seed}"
+        + "".join(f" {x}" for x in ["--goal-seeds", *map(str, args.goal_seeds)] if args.goal_seeds)
+        + (f" --previous {args.previous}" if args.previous else "")
+        + "` (do not edit by hand). "
         "Before: `confidence` was the softmax share of the best of the 26 shifts and nothing "
         "was flagged; after: the shipped `calibration.json` (fitted by `scripts/calibrate.py` on "
         "prose from Python's documentation, its docstrings and the manual pages: none of these "
         "texts). High = confidence >= 0.99. ECE: expected calibration error over 20 equal-width "
         "bins; ECE noise: the ECE a perfectly calibrated answer set with the same confidences "
         "shows at this sample size (the part of the ECE that is sampling, not miscalibration). "
-        "ECE after, 6+ letters: the same without the 4-letter messages. "
+        "ECE after, debiased: the same with each bin's sampling noise taken out (see the "
+        "goal below). ECE after, 6+ letters: the plain ECE without the 4-letter messages. "
         "Flagged: the share of messages of that many letters judged not English.",
         "",
         "![reliability diagram](calibration.png)",
@@ -223,6 +307,7 @@ def write_markdown(results: dict[str, Any], args: argparse.Namespace, path: Path
         f"with high confidence {b['wrong_at_high']} of {b['wrong']} -> "
         f"{a['wrong_at_high']} of {a['wrong']}.",
         "",
+        *goal_section(results, args),
         "## Random a-z strings (letters only, and cut into random words)",
         "",
         *_table(results, ["random a-z"], ("4_4", "4_7", "8_8", "12_12", "12_999")),
