@@ -99,6 +99,7 @@ def test_eval_json_matches_the_schema(tmp_path: Path) -> None:
     assert problems(doc, schemas()["eval"]) == []
     key_rows = [r for r in doc["rows"] if r["solver"] == "model key"]
     assert key_rows and all("ece" in r and "flagged" in r for r in key_rows)
+    assert all(0 <= r["ece_debiased"] <= r["ece"] for r in key_rows)
 
 
 def test_hybrid_reports_itself_uncalibrated() -> None:

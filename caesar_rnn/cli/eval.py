@@ -187,18 +187,21 @@ def language_table(rows: list[dict[str, Any]], source: str) -> Table:
 
 
 def trust_table(rows: list[dict[str, Any]], source: str) -> Table:
-    """The model decodes' confidence beside their accuracy: expected calibration error, how
+    """The model decodes' confidence beside their accuracy: expected calibration error (plain and
+    debiased, docs/calibration.md), how
     many answers reach 0.99 and how many of those were exactly right, messages flagged as not
     English (docs/json.md)."""
 
     def pct(x: float | None) -> str:
         return "-" if x is None else f"{100 * x:.1f}"
 
-    cols = ["solver", "style", "letters", "exact", "ECE", ">=0.99", "exact at >=0.99", "flagged"]
+    cols = ["solver", "style", "letters", "exact", "ECE", "ECE debiased", ">=0.99",
+            "exact at >=0.99", "flagged"]  # fmt: skip
     table = Table(f"confidence and English verdict on {source} (%)", cols, right=set(cols[2:]))
     for r in rows:
         table.add(
             r["solver"], r["style"], str(r["letters"]), pct(r["exact"]), pct(r["ece"]),
-            pct(r["high_share"]), pct(r["exact_at_high"]), pct(r["flagged"]),
+            pct(r.get("ece_debiased")), pct(r["high_share"]), pct(r["exact_at_high"]),
+            pct(r["flagged"]),
         )  # fmt: skip
     return table

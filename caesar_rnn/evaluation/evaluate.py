@@ -257,18 +257,23 @@ def evaluate(
 
 
 def trust_columns(answers: Sequence[Any], right: np.ndarray) -> dict[str, Any]:
-    """For the model's decodes (answers with a confidence): the expected calibration error, the
-    share of answers with confidence >= 0.99 and how many of those were exactly right, and the
-    share of messages flagged as not English (None when the model has no calibration table)."""
+    """For the model's decodes (answers with a confidence): the expected calibration error (plain,
+    and with each bin's sampling noise taken out: ``debiased_calibration_error``), the share of
+    answers with confidence >= 0.99 and how many of those were exactly right, and the share of
+    messages flagged as not English (None when the model has no calibration table)."""
     if not answers or isinstance(answers[0], str):
         return {}
-    from caesar_rnn.decoding.calibration import expected_calibration_error
+    from caesar_rnn.decoding.calibration import (
+        debiased_calibration_error,
+        expected_calibration_error,
+    )
 
     conf = np.array([a.confidence for a in answers])
     high = conf >= HIGH_CONFIDENCE
     flags = [a.english for a in answers]
     return {
         "ece": expected_calibration_error(conf, right),
+        "ece_debiased": debiased_calibration_error(conf, right),
         "high_share": float(high.mean()),
         "exact_at_high": float(right[high].mean()) if high.any() else None,
         "flagged": None if None in flags else sum(not f for f in flags) / len(flags),
