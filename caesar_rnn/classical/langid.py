@@ -82,10 +82,26 @@ def accent_scores(messages: list[str], codes: list[str]) -> np.ndarray:
 
 def word_score(plain: str, code: str) -> float:
     """log10 score of ``plain``'s words in language ``code`` (see the module's doc)."""
-    words = _words(code)
-    if any(ch.isspace() for ch in plain.strip()):
-        return sum(words.get(_key(fold(w).lower()), UNKNOWN_WORD) for w in _WORD.findall(plain))
-    return _split_score(letters_of(fold(plain)).lower(), words)
+    return word_scores([plain], [code])[0]
+
+
+def word_scores(plains: list[str], codes: list[str]) -> list[float]:
+    """``word_score`` of each reading in its language: the letters of readings without spaces
+    split all together (``_split_scores``)."""
+    out = [0.0] * len(plains)
+    split: list[int] = []
+    for k, (plain, code) in enumerate(zip(plains, codes, strict=True)):
+        if any(ch.isspace() for ch in plain.strip()):
+            words = _words(code)
+            out[k] = sum(
+                words.get(_key(fold(w).lower()), UNKNOWN_WORD) for w in _WORD.findall(plain)
+            )
+        else:
+            split.append(k)
+    letters = [letters_of(fold(plains[k])) for k in split]
+    for k, v in zip(split, _split_scores(letters, [codes[k] for k in split]), strict=True):
+        out[k] = v
+    return out
 
 
 def _key(word: str) -> int:
@@ -94,28 +110,81 @@ def _key(word: str) -> int:
     return zlib.crc32(word.encode())
 
 
-def _split_score(letters: str, words: dict[int, float]) -> float:
-    """log10 of the best split of ``letters`` into listed words, an unlisted letter costing
-    ``UNKNOWN_LETTER``."""
-    best = [0.0] * (len(letters) + 1)
-    for i, keys in enumerate(_piece_keys(letters), 1):
-        v = best[i - 1] + UNKNOWN_LETTER
-        for j, key in enumerate(keys, max(0, i - LONGEST)):
-            p = words.get(key)
-            if p is not None and best[j] + p > v:
-                v = best[j] + p
-        best[i] = v
-    return best[-1]
+def _split_scores(letters: list[str], codes: list[str]) -> list[float]:
+    """log10 of the best split of each ``letters`` (lowercase ASCII) into its language's listed
+    words, an unlisted letter costing ``UNKNOWN_LETTER``: ``_split_block`` over blocks of
+    distinct (letters, language) pairs."""
+    pairs = list(dict.fromkeys(zip(letters, codes, strict=True)))
+    out = np.empty(len(pairs))
+    for s in range(0, len(pairs), _BLOCK):
+        out[s : s + _BLOCK] = _split_block(pairs[s : s + _BLOCK])
+    index = {p: k for k, p in enumerate(pairs)}
+    return [float(out[index[p]]) for p in zip(letters, codes, strict=True)]
 
 
-@lru_cache(maxsize=1 << 12)
-def _piece_keys(letters: str) -> tuple[tuple[int, ...], ...]:
-    """For each end i (1..n), the keys of the pieces ``letters[j:i]`` of 2 to ``LONGEST``
-    letters, j ascending: computed once for the languages that split the same letters."""
-    return tuple(
-        tuple(zlib.crc32(letters[j:i].encode()) for j in range(max(0, i - LONGEST), i - 1))
-        for i in range(1, len(letters) + 1)
-    )
+#: (letters, language) pairs split at once (their piece table is ~7 MB at 64 letters).
+_BLOCK = 1024
+
+
+def _split_block(pairs: list[tuple[str, str]]) -> np.ndarray:
+    """The best splits of distinct (letters, language) ``pairs``, all at once: the keys of every
+    piece of 2 to ``LONGEST`` letters looked up in bulk, then one step of the split per letter
+    for every pair together (the same maxima of the same sums as trying every piece)."""
+    texts = list(dict.fromkeys(t for t, _ in pairs))
+    row = {t: r for r, t in enumerate(texts)}
+    pieces = _pieces(texts)  # (4, P): row, start, end, key
+    width = max(map(len, texts))
+    logp = np.full((len(pairs), width + 1, LONGEST + 1), -np.inf)  # [pair, end, length]
+    for code in dict.fromkeys(c for _, c in pairs):
+        pair_of_row = np.full(len(texts), -1)
+        for k, (t, c) in enumerate(pairs):
+            if c == code:
+                pair_of_row[row[t]] = k
+        r, j, i, key = pieces[:, pair_of_row[pieces[0]] >= 0]
+        listed, lp = _sorted_words(code)
+        at = np.searchsorted(listed, key).clip(max=len(listed) - 1)
+        hit = listed[at] == key
+        logp[pair_of_row[r[hit]], i[hit], (i - j)[hit]] = lp[at[hit]]
+    best = np.zeros((len(pairs), width + 1))
+    for i in range(1, width + 1):
+        v = best[:, i - 1] + UNKNOWN_LETTER
+        m = min(i, LONGEST)
+        if m >= 2:  # the listed pieces ending at i, of 2..m letters: from i-2 back to i-m
+            v = np.maximum(v, (best[:, i - m : i - 1][:, ::-1] + logp[:, i, 2 : m + 1]).max(1))
+        best[:, i] = v
+    return best[np.arange(len(pairs)), [len(t) for t, _ in pairs]]
+
+
+def _pieces(texts: list[str]) -> np.ndarray:
+    """(4, P) int64: for every piece ``texts[r][j:i]`` of 2 to ``LONGEST`` letters, r, j, i and
+    its CRC-32 key (``_key``), the running CRC of every start advanced one letter at a time."""
+    lengths = np.array([len(t) for t in texts], np.int64)
+    width = int(lengths.max()) if len(texts) else 0
+    b = np.zeros((len(texts), width), np.uint32)
+    for r, t in enumerate(texts):
+        b[r, : len(t)] = np.frombuffer(t.encode(), np.uint8)
+    crc = np.full(b.shape, 0xFFFFFFFF, np.uint32)
+    parts = [np.zeros((4, 0), np.int64)]
+    for m in range(1, min(LONGEST, width) + 1):  # crc[:, j]: the CRC of text[j:j+m]
+        c = crc[:, : width - m + 1]
+        c = _CRC_TABLE[(c ^ b[:, m - 1 :]) & 0xFF] ^ (c >> 8)
+        crc[:, : width - m + 1] = c
+        if m >= 2:
+            rows, starts = np.nonzero(np.arange(width - m + 1)[None, :] + m <= lengths[:, None])
+            keys = (c[rows, starts] ^ 0xFFFFFFFF).astype(np.int64)
+            parts.append(np.stack([rows, starts, starts + m, keys]))
+    return np.concatenate(parts, axis=1)
+
+
+def _crc_table() -> np.ndarray:
+    """The byte table of CRC-32 (zlib's: the reflected polynomial 0xEDB88320)."""
+    t = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        t = np.where(t & 1, (t >> 1) ^ np.uint32(0xEDB88320), t >> 1).astype(np.uint32)
+    return t
+
+
+_CRC_TABLE = _crc_table()
 
 
 def best_pairs(
@@ -129,17 +198,27 @@ def best_pairs(
     top = min(TOP, flat.shape[1])
     two = np.partition(flat, -2, axis=1)
     lead = two[:, -1] - two[:, -2]  # the best pair over the next
-    for b, text in enumerate(messages):
-        if len(letters_of(text)) < MIN_LETTERS or top < 2 or lead[b] > MARGIN:
-            continue
-        cand = np.argpartition(-flat[b], top - 1)[:top]
-        vals = [
-            flat[b, c]
-            + WEIGHT * word_score(decrypt(text, int(c % N_LETTERS)), codes[c // N_LETTERS])
-            for c in cand
-        ]
+    jobs = [
+        (b, np.argpartition(-flat[b], top - 1)[:top])
+        for b, text in enumerate(messages)
+        if top >= 2 and lead[b] <= MARGIN and len(letters_of(text)) >= MIN_LETTERS
+    ]
+    plains = [decrypt(messages[b], int(c % N_LETTERS)) for b, cand in jobs for c in cand]
+    langs = [codes[c // N_LETTERS] for _, cand in jobs for c in cand]
+    words = np.array(word_scores(plains, langs)).reshape(len(jobs), top)
+    for (b, cand), w in zip(jobs, words, strict=True):
+        vals = [flat[b, c] + WEIGHT * float(x) for c, x in zip(cand, w, strict=True)]
         best[b] = cand[int(np.argmax(vals))]
     return best // N_LETTERS, best % N_LETTERS
+
+
+@lru_cache(maxsize=len(CODES))
+def _sorted_words(code: str) -> tuple[np.ndarray, np.ndarray]:
+    """(keys ascending, their log10 frequencies) of ``code``'s list, for lookups in bulk."""
+    words = _words(code)
+    keys = np.fromiter(words, np.int64, len(words))
+    order = np.argsort(keys, kind="stable")
+    return keys[order], np.fromiter(words.values(), np.float64, len(words))[order]
 
 
 @lru_cache(maxsize=len(CODES))

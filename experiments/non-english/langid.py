@@ -482,6 +482,7 @@ def rule_main(argv: list[str]) -> None:
             data = Path(v).read_bytes()
             langid._shipped.cache_clear()
             langid._words.cache_clear()
+            langid._sorted_words.cache_clear()
             from safetensors.numpy import load as st_load
 
             langid._shipped = lambda data=data: st_load(data)  # type: ignore[assignment]
