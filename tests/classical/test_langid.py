@@ -83,8 +83,9 @@ def test_split_scores_try_every_piece(monkeypatch: pytest.MonkeyPatch) -> None:
     texts += ["".join(rng.choice(list("etaoinshrdlu"), rng.integers(2, 40))) for _ in range(40)]
     codes = [("en", "de", "fr")[k % 3] for k in range(len(texts))]
     monkeypatch.setattr(langid, "_BLOCK", 7)
-    got = langid._split_scores(texts + texts[:5], codes + ["fi"] * 5)
-    want = [_split_by_every_piece(t, c) for t, c in zip(texts + texts[:5], codes + ["fi"] * 5)]
+    texts, codes = texts + texts[:5], codes + ["fi"] * 5  # a text twice, in two languages
+    got = langid._split_scores(texts, codes)
+    want = [_split_by_every_piece(t, c) for t, c in zip(texts, codes, strict=True)]
     assert got == want
     assert got[3] > 17 * langid.UNKNOWN_LETTER  # "the cat sat on the mat": listed words
     assert langid._split_scores([], []) == []
