@@ -113,17 +113,22 @@ def _key(word: str) -> int:
 def _split_scores(letters: list[str], codes: list[str]) -> list[float]:
     """log10 of the best split of each ``letters`` (lowercase ASCII) into its language's listed
     words, an unlisted letter costing ``UNKNOWN_LETTER``: ``_split_block`` over blocks of
-    distinct (letters, language) pairs."""
-    pairs = list(dict.fromkeys(zip(letters, codes, strict=True)))
+    distinct (letters, language) pairs of similar length, ``_CELLS`` (pair, letter) cells each."""
+    pairs = sorted(dict.fromkeys(zip(letters, codes, strict=True)), key=lambda p: len(p[0]))
     out = np.empty(len(pairs))
-    for s in range(0, len(pairs), _BLOCK):
-        out[s : s + _BLOCK] = _split_block(pairs[s : s + _BLOCK])
+    s = 0
+    while s < len(pairs):  # the longest of a block is its last
+        e = s + 1
+        while e < len(pairs) and (e + 1 - s) * (len(pairs[e][0]) + 1) <= _CELLS:
+            e += 1
+        out[s:e] = _split_block(pairs[s:e])
+        s = e
     index = {p: k for k, p in enumerate(pairs)}
     return [float(out[index[p]]) for p in zip(letters, codes, strict=True)]
 
 
-#: (letters, language) pairs split at once (their piece table is ~7 MB at 64 letters).
-_BLOCK = 1024
+#: (pair, letter) cells split at once: the piece table is 13 float64 per cell (~7 MB).
+_CELLS = 1 << 16
 
 
 def _split_block(pairs: list[tuple[str, str]]) -> np.ndarray:

@@ -82,7 +82,7 @@ def test_split_scores_try_every_piece(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = ["", "a", "to", "thecatsatonthemat", "dasistderhundundkatze", "x" * 70]
     texts += ["".join(rng.choice(list("etaoinshrdlu"), rng.integers(2, 40))) for _ in range(40)]
     codes = [("en", "de", "fr")[k % 3] for k in range(len(texts))]
-    monkeypatch.setattr(langid, "_BLOCK", 7)
+    monkeypatch.setattr(langid, "_CELLS", 100)  # blocks of a few pairs; a long one alone
     texts, codes = texts + texts[:5], codes + ["fi"] * 5  # a text twice, in two languages
     got = langid._split_scores(texts, codes)
     want = [_split_by_every_piece(t, c) for t, c in zip(texts, codes, strict=True)]
