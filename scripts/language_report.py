@@ -204,8 +204,9 @@ HOW = """## How it works
   model), plus the accented letters the cipher left as they are (natural style), and, for the
   4 best (language, shift) pairs of messages from 6 letters, the reading's words looked up in
   the language's 20,000 commonest (`caesar_rnn/classical/langid.py`, why:
-  [experiments/non-english](../experiments/non-english/README.md), "Naming the language").
-  When the best pair is English, the model's answer stands (`"language": "en"`); when
+  [experiments/non-english](../experiments/non-english/README.md), "Naming the language";
+  English's pair is weighed at the model's reading, its best chain score moved to the model's
+  shift, round 2). When the best pair is English, the model's answer stands (`"language": "en"`); when
   another language wins, its quadgram reading replaces the model's (`"decode": "ngram"`,
   `"calibrated": false`, confidence the reading's share of the 26 shifts' likelihoods; the
   English verdict `"english"` is the model's, unchanged). `--lang CODE` gives the language

@@ -68,7 +68,11 @@ def with_language(
     if len(hard):  # accents, or words to weigh: every pair scored
         sub = [heads[j] for j in hard]
         s = language_scores(sub, codes)  # (L, b, 26)
-        named, shifts = _name(sub, s, codes)
+        model = np.array(  # -1: past LONG letters, where the model's key stands anyway
+            [-1 if _longer(results[todo[j]].ciphertext, heads[j]) else _shift(results[todo[j]])
+             for j in hard.tolist()]
+        )  # fmt: skip
+        named, shifts = _name(sub, s, codes, model)
         for m, j in enumerate(hard.tolist()):
             d = results[todo[j]]
             if _longer(d.ciphertext, sub[m]):  # the model's key, its language
@@ -119,14 +123,22 @@ def _accented(ch: str) -> bool:
     return ch.isalpha() and not ch.isascii()
 
 
-def _name(heads: list[str], s: np.ndarray, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _name(
+    heads: list[str], s: np.ndarray, codes: list[str], model: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(B,) each message's language (an index into ``codes``) and shift: English's scores raised by
     ``ENGLISH_PRIOR``, the accents and, for the best few pairs, the words weighed in
-    (``classical.langid``). ``s`` gains the prior and the accents in place."""
+    (``classical.langid``). English is weighed at the ``model``'s shift (B,; -1: not moved), the
+    reading decrypt answers with when English wins: its chain scores there and at its best shift
+    trade places, so that its best pair keeps its score and its words are the model's reading's
+    (experiments/non-english/model_shift.py). ``s`` gains the prior and the accents in place."""
     from caesar_rnn.classical.langid import accent_scores, best_pairs
 
     if codes[0] == ENGLISH:
         s[0] += ENGLISH_PRIOR
+        rows = np.flatnonzero(model >= 0)
+        model, best = model[rows], s[0, rows].argmax(axis=1)
+        s[0, rows, best], s[0, rows, model] = s[0, rows, model], s[0, rows, best]
     s += accent_scores(heads, codes)[:, :, None]
     return best_pairs(heads, s, codes)
 

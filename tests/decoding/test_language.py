@@ -1,6 +1,7 @@
 """decrypt's language: the model's answer stands for English; another language's crack replaces
 it where the text reads as that language."""
 
+import numpy as np
 import pytest
 
 from caesar_rnn.cipher import encrypt
@@ -91,3 +92,22 @@ def test_long_messages_keep_the_model_key() -> None:
     assert d.language == "fr" and d.shift == 7 and d.decode == "key"  # the model's answer
     [d] = language.with_language([_model_answer(long_fr, 7)], "fr")
     assert d.language == "fr" and d.decode == "ngram"  # given: the language's crack
+
+
+def test_english_is_weighed_at_the_models_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    # English's best chain score moves to the model's shift (its words are then the model's
+    # reading's); the score it leaves is the model shift's; -1 leaves a message as it was.
+    seen = {}
+
+    def fake_pairs(heads, s, codes):  # type: ignore[no-untyped-def]
+        seen["s"] = s.copy()
+        return s.max(axis=2).argmax(axis=0), s.max(axis=0).argmax(axis=1)
+
+    monkeypatch.setattr("caesar_rnn.classical.langid.best_pairs", fake_pairs)
+    s = np.zeros((2, 2, 26))
+    s[0, :, 5], s[0, :, 2], s[1, :, 9] = 1.0, 0.25, 0.5
+    language._name(["abc", "abc"], s, ["en", "fr"], np.array([2, -1]))
+    en = seen["s"][0] - language.ENGLISH_PRIOR
+    assert (en[0, 2], en[0, 5]) == (1.0, 0.25)  # moved to the model's shift 2
+    assert (en[1, 5], en[1, 2]) == (1.0, 0.25)  # not moved
+    assert seen["s"][1, 0, 9] == 0.5  # other languages untouched
