@@ -23,15 +23,20 @@ from caesar_rnn.classical import langid  # noqa: E402
 from caesar_rnn.languages import CODES  # noqa: E402
 
 
+def shipped(kind: str) -> tuple[dict, np.ndarray]:
+    """(the cached messages of ``kind``, (B,) the language the shipped rule names)."""
+    d = X.load(kind, [])
+    msgs = list(d["cipher"])
+    s = d["s"].astype(float)
+    s[0] += 3.0
+    s += langid.accent_scores(msgs, list(CODES))[:, :, None]
+    return d, langid.best_pairs(msgs, s, list(CODES))[0]
+
+
 def main(kinds: list[str]) -> None:
     ud = [CODES.index(c) for c in X.UD]
     for kind in kinds:
-        d = X.load(kind, [])
-        msgs = list(d["cipher"])
-        s = d["s"].astype(float)
-        s[0] += 3.0
-        s += langid.accent_scores(msgs, list(CODES))[:, :, None]
-        pred, _ = langid.best_pairs(msgs, s, list(CODES))
+        d, pred = shipped(kind)
         for st in (0, 1):
             for n in (16, 32, 64):
                 m = (d["style"] == st) & (d["n"] == n) & np.isin(d["lang"], ud)

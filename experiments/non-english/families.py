@@ -17,8 +17,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 import langid as X  # noqa: E402
+from confusion import shipped  # noqa: E402
 
-from caesar_rnn.classical import langid  # noqa: E402
 from caesar_rnn.languages import CODES  # noqa: E402
 
 FAMILIES = (("id", "ms"), ("cs", "sk"), ("es", "pt", "ca", "it", "fr"), ("da", "nb", "sv"),
@@ -32,12 +32,7 @@ def main() -> None:
             fam[CODES.index(c)] = CODES.index(f[0])
     ud = [CODES.index(c) for c in X.UD]
     for kind in ("gen", "gen2", "ud"):
-        d = X.load(kind, [])
-        msgs = list(d["cipher"])
-        s = d["s"].astype(float)
-        s[0] += 3.0
-        s += langid.accent_scores(msgs, list(CODES))[:, :, None]
-        pred, _ = langid.best_pairs(msgs, s, list(CODES))
+        d, pred = shipped(kind)
         for label, ok in (("language", pred == d["lang"]), ("family", fam[pred] == fam[d["lang"]])):
             cells = []
             for st in (0, 1):
