@@ -113,22 +113,43 @@ def _key(word: str) -> int:
 def _split_scores(letters: list[str], codes: list[str]) -> list[float]:
     """log10 of the best split of each ``letters`` (lowercase ASCII) into its language's listed
     words, an unlisted letter costing ``UNKNOWN_LETTER``: ``_split_block`` over blocks of
-    distinct (letters, language) pairs of similar length, ``_CELLS`` (pair, letter) cells each."""
+    distinct (letters, language) pairs of similar length, ``_CELLS`` (pair, letter) cells each;
+    pairs over ``_BULK`` letters by ``_split_one``."""
     pairs = sorted(dict.fromkeys(zip(letters, codes, strict=True)), key=lambda p: len(p[0]))
+    index = {p: k for k, p in enumerate(pairs)}
     out = np.empty(len(pairs))
+    bulk = sum(len(t) <= _BULK for t, _ in pairs)  # a prefix: sorted by length
+    for k in range(bulk, len(pairs)):  # long ones on their own
+        out[k] = _split_one(*pairs[k])
     s = 0
-    while s < len(pairs):  # the longest of a block is its last
+    while s < bulk:  # the longest of a block is its last
         e = s + 1
-        while e < len(pairs) and (e + 1 - s) * (len(pairs[e][0]) + 1) <= _CELLS:
+        while e < bulk and (e + 1 - s) * (len(pairs[e][0]) + 1) <= _CELLS:
             e += 1
         out[s:e] = _split_block(pairs[s:e])
         s = e
-    index = {p: k for k, p in enumerate(pairs)}
     return [float(out[index[p]]) for p in zip(letters, codes, strict=True)]
+
+
+def _split_one(letters: str, code: str) -> float:
+    """``_split_scores`` of one ``letters``, piece by piece: for long ones (a NumPy step per
+    letter would cost more there), and the bulk split's reference."""
+    words = _words(code)
+    best = [0.0] * (len(letters) + 1)
+    for i in range(1, len(letters) + 1):
+        v = best[i - 1] + UNKNOWN_LETTER
+        for j in range(max(0, i - LONGEST), i - 1):
+            p = words.get(zlib.crc32(letters[j:i].encode()))
+            if p is not None and best[j] + p > v:
+                v = best[j] + p
+        best[i] = v
+    return best[-1]
 
 
 #: (pair, letter) cells split at once: the piece table is 13 float64 per cell (~7 MB).
 _CELLS = 1 << 16
+#: Letters beyond which a pair is split on its own, piece by piece.
+_BULK = 256
 
 
 def _split_block(pairs: list[tuple[str, str]]) -> np.ndarray:

@@ -1,8 +1,6 @@
 """The evidence beside the letter chain that names a message's language: accents (left
 unshifted by the cipher) and, for the best few (language, shift) pairs, words."""
 
-import zlib
-
 import numpy as np
 import pytest
 
@@ -61,20 +59,6 @@ def test_word_score() -> None:
     assert langid.word_score("Théâtre", "fr") == langid.word_score("theatre", "fr") > -7
 
 
-def _split_by_every_piece(letters: str, code: str) -> float:
-    """The best split tried piece by piece (``langid._split_scores``'s reference)."""
-    words = langid._words(code)
-    best = [0.0] * (len(letters) + 1)
-    for i in range(1, len(letters) + 1):
-        v = best[i - 1] + langid.UNKNOWN_LETTER
-        for j in range(max(0, i - langid.LONGEST), i - 1):
-            p = words.get(zlib.crc32(letters[j:i].encode()))
-            if p is not None and best[j] + p > v:
-                v = best[j] + p
-        best[i] = v
-    return best[-1]
-
-
 def test_split_scores_try_every_piece(monkeypatch: pytest.MonkeyPatch) -> None:
     # The pieces' keys and the split, in bulk and in blocks, give exactly the piece-by-piece
     # maximum, for texts of every length (none, shorter than a piece, longer than LONGEST).
@@ -83,9 +67,10 @@ def test_split_scores_try_every_piece(monkeypatch: pytest.MonkeyPatch) -> None:
     texts += ["".join(rng.choice(list("etaoinshrdlu"), rng.integers(2, 40))) for _ in range(40)]
     codes = [("en", "de", "fr")[k % 3] for k in range(len(texts))]
     monkeypatch.setattr(langid, "_CELLS", 100)  # blocks of a few pairs; a long one alone
+    monkeypatch.setattr(langid, "_BULK", 60)  # "x" * 70 piece by piece
     texts, codes = texts + texts[:5], codes + ["fi"] * 5  # a text twice, in two languages
     got = langid._split_scores(texts, codes)
-    want = [_split_by_every_piece(t, c) for t, c in zip(texts, codes, strict=True)]
+    want = [langid._split_one(t, c) for t, c in zip(texts, codes, strict=True)]
     assert got == want
     assert got[3] > 17 * langid.UNKNOWN_LETTER  # "the cat sat on the mat": listed words
     assert langid._split_scores([], []) == []
