@@ -132,6 +132,8 @@ def score_windows(
     for i, w in enumerate(wins):
         if w:
             by_len.setdefault(len(w), []).append(i)
+    # A backend may read fewer tokens at once (NumPy: what keeps its activations in cache).
+    batch_tokens = min(batch_tokens, getattr(backend, "batch_tokens", batch_tokens))
     for T, ids in by_len.items():
         rows = max(1, batch_tokens // T)
         for s in range(0, len(ids), rows):
