@@ -120,17 +120,13 @@ class Model:
         """Decrypt a stream of messages in bounded memory, in input order. ``jobs`` > 1 (or 0:
         one per core) spreads a long input over worker processes (CPU only); ``lang`` as in
         ``decrypt``."""
-        from caesar_rnn.decoding.language import languages_of
+        from functools import partial
 
-        return languages_of(self._decrypt_lines(lines, decode, key_prefix, jobs, top), lang, top)
-
-    def _decrypt_lines(
-        self, lines: Iterable[str], decode: str, key_prefix: int, jobs: int, top: int
-    ) -> Iterator[Decryption]:
         from caesar_rnn.decoding.bulk import decrypt_parallel
         from caesar_rnn.decoding.decode import decrypt_stream
+        from caesar_rnn.decoding.language import languages_of, with_language
 
-        if self.device == "cpu" and jobs != 1:
+        if self.device == "cpu" and jobs != 1:  # each block's languages found by its worker
             return decrypt_parallel(
                 lines,
                 self._backend,
@@ -140,8 +136,9 @@ class Model:
                 key_prefix=key_prefix,
                 calibration=self.calibration,
                 top=top,
+                finish=partial(with_language, lang=lang, top=top),
             )
-        return decrypt_stream(
+        answers = decrypt_stream(
             lines,
             self._backend,
             decode,
@@ -149,6 +146,7 @@ class Model:
             calibration=self.calibration,
             top=top,
         )
+        return languages_of(answers, lang, top)
 
     def decrypt_whole(self, src: BinaryIO, dst: BinaryIO) -> WholeResult:
         """Decrypt all of ``src`` (bytes) into ``dst`` as one message under one key: the key comes

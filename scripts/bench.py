@@ -5,6 +5,7 @@ measured in the same run, so that ratios hold on a busy machine. Training: scrip
     python scripts/bench.py --lines 20000 --whole-mb 200 --models /tmp/other-model
     python scripts/bench.py --sections startup
     python scripts/bench.py --sections words --lines 20000   # crack --method words vs ngram
+    python scripts/bench.py --sections messages --before /tmp/ref-main   # before -> after, one run
 
 Every figure is a median over --repeat runs of a fresh process (wall clock, start-up included),
 with the peak RSS of the largest process in it (os.wait4). The many-messages section alternates
@@ -37,11 +38,14 @@ def log(msg: str) -> None:
 
 
 def run(
-    cmd: list[str], stdout: object = subprocess.DEVNULL, stdin: object = None
+    cmd: list[str],
+    stdout: object = subprocess.DEVNULL,
+    stdin: object = None,
+    env: dict[str, str] | None = None,
 ) -> tuple[float, int]:
     """Wall seconds and peak RSS (MiB, largest process among it and its waited children)."""
     t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, stdin=stdin)  # type: ignore[arg-type]
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, stdin=stdin, env=env)  # type: ignore[arg-type]
     assert p.stderr is not None
     err = p.stderr.read()
     _, status, usage = os.wait4(p.pid, 0)
@@ -52,14 +56,16 @@ def run(
     return wall, usage.ru_maxrss // 1024
 
 
-def timed(cmd: list[str], repeat: int, out: Path | None = None) -> tuple[float, int]:
+def timed(
+    cmd: list[str], repeat: int, out: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[float, int]:
     walls, rss = [], 0
     for _ in range(repeat):
         if out is None:
-            w, r = run(cmd)
+            w, r = run(cmd, env=env)
         else:
             with out.open("wb") as f:
-                w, r = run(cmd, stdout=f)
+                w, r = run(cmd, stdout=f, env=env)
         walls.append(w)
         rss = max(rss, r)
     return statistics.median(walls), rss
@@ -129,10 +135,14 @@ def accuracy(out: Path, plain: Path, crack: bool = False) -> float:
     return sum(a == b for a, b in zip(got, want, strict=True)) / len(want)
 
 
-def messages(n: int, repeat: int, tmp: Path, models: list[str], jobs: list[int]) -> None:
+def messages(
+    n: int, repeat: int, tmp: Path, models: list[str], jobs: list[int], before: str | None = None
+) -> None:
     """The n-gram crack (reference) and each decrypt variant on the same file, alternating within
     each round, so that every variant's ratio to the crack is taken between neighbouring runs
-    (robust to a load that changes during the run): the median of the rounds' ratios."""
+    (robust to a load that changes during the run): the median of the rounds' ratios.
+    ``before``: another checkout's root, whose decrypt variants (the first model's) run in the
+    same rounds too (its code first on PYTHONPATH), for a before -> after in one run."""
     log(f"many short messages: {n:,} lines")
     src, plain, out = tmp / "msgs.txt", tmp / "plain.txt", tmp / "out.txt"
     chars = make_messages(src, plain, n)
@@ -149,6 +159,12 @@ def messages(n: int, repeat: int, tmp: Path, models: list[str], jobs: list[int])
         # The language step's share: the same decode without it (English answers the same).
         cmd = [*CLI, "decrypt", "--file", str(src), "--model", model, "--jobs", "1"]
         variants.append((f"`decrypt --file --jobs 1 --lang en` ({name})", cmd + ["--lang", "en"]))
+    envs: dict[str, dict[str, str] | None] = dict.fromkeys([w for w, _ in variants])
+    if before:
+        env = {**os.environ, "PYTHONPATH": str(Path(before).resolve())}
+        for what, cmd in variants[: len(variants) // len(models)]:
+            variants.append((f"{what} before ({Path(before).name})", cmd))
+            envs[variants[-1][0]] = env
     walls: dict[str, list[float]] = {"crack": []}
     ratios: dict[str, list[float]] = {what: [] for what, _ in variants}
     rss: dict[str, int] = {}
@@ -158,7 +174,7 @@ def messages(n: int, repeat: int, tmp: Path, models: list[str], jobs: list[int])
         walls["crack"].append(t_ref)
         acc["crack"] = accuracy(out, plain, crack=True)
         for what, cmd in variants:
-            t, rss[what] = timed(cmd, 1, out)
+            t, rss[what] = timed(cmd, 1, out, envs[what])
             walls.setdefault(what, []).append(t)
             ratios[what].append(t_ref / t)
             acc[what] = accuracy(out, plain)
@@ -252,6 +268,9 @@ def main() -> None:
         "--jobs", type=int, nargs="+", default=[1, 2], help="decrypt --jobs values to time"
     )
     ap.add_argument("--tmp", default=None, help="folder for the inputs (default: a temp dir)")
+    ap.add_argument(
+        "--before", default=None, help="another checkout: its decrypt runs in the same rounds"
+    )
     args = ap.parse_args()
 
     from caesar_rnn.store import shipped_model_dir
@@ -263,7 +282,7 @@ def main() -> None:
         if "startup" in args.sections:
             startup(args.startup_repeat, model)
         if "messages" in args.sections:
-            messages(args.lines, args.repeat, tmp, [model, *args.models], args.jobs)
+            messages(args.lines, args.repeat, tmp, [model, *args.models], args.jobs, args.before)
         if "words" in args.sections:
             words(args.lines, args.repeat, tmp)
         if "whole" in args.sections:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -32,7 +32,6 @@ from caesar_rnn.decoding.decode import (
     TOP,
     Decryption,
     decrypt_messages,
-    decrypt_stream,
     line_blocks,
 )
 from caesar_rnn.decoding.scores import DECISIVE, WINDOW
@@ -63,6 +62,8 @@ def default_jobs() -> int:
 # --- many short messages --------------------------------------------------------------------
 
 _worker_backend: Backend | None = None
+#: What becomes of each block's answers before they are yielded (``decrypt_parallel``).
+Finish = Callable[[list[Decryption]], list[Decryption]]
 
 
 def _worker_init(model_dir: str, parent: int) -> None:
@@ -87,18 +88,28 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _worker_run(
-    lines: list[str], mode: str, window: int, key_prefix: int, calibration: Any, top: int
+    lines: list[str],
+    mode: str,
+    window: int,
+    key_prefix: int,
+    calibration: Any,
+    top: int,
+    finish: Finish | None,
+    backend: Backend | None = None,
 ) -> list[Decryption]:
-    assert _worker_backend is not None
-    return decrypt_messages(
+    """One block's answers, by ``backend`` (default: this worker process's model)."""
+    backend = backend or _worker_backend
+    assert backend is not None
+    out = decrypt_messages(
         lines,
-        _worker_backend,
+        backend,
         mode,
         window,
         key_prefix=key_prefix,
         calibration=calibration,
         top=top,
     )
+    return out if finish is None else finish(out)
 
 
 def decrypt_parallel(
@@ -113,11 +124,15 @@ def decrypt_parallel(
     key_prefix: int = 0,
     calibration: Calibration | None = None,
     top: int = TOP,
+    finish: Finish | None = None,
 ) -> Iterator[Decryption]:
     """Decrypt line by line on the CPU with ``jobs`` processes (0: one per core), in input order.
     Workers load the model from ``model_dir``; an input that fits in one block is decrypted here
     with ``backend``, since starting workers would cost more than it saves. ``calibration`` and
-    ``top``: as in ``decrypt_messages``."""
+    ``top``: as in ``decrypt_messages``. ``finish`` (picklable: a module-level function or a
+    ``functools.partial`` of one) maps each block's answers to the answers yielded, in the worker
+    that decrypted them (the language step, ``decoding.language.with_language``), so that it
+    runs on every core too."""
     if mode not in MODES:
         raise CaesarRNNError(f"unknown decode mode {mode!r}: choose one of {', '.join(MODES)}")
     # A bad line ends the input here; every good line before it is decrypted and yielded, then
@@ -125,7 +140,7 @@ def decrypt_parallel(
     source = StopAtError(lines)
     yield from _decrypt_blocks(
         source, backend, model_dir, mode, jobs, chunk, window, max_chars, key_prefix,
-        calibration, top,
+        calibration, top, finish,
     )  # fmt: skip
     source.check()
 
@@ -142,6 +157,7 @@ def _decrypt_blocks(
     key_prefix: int,
     calibration: Calibration | None,
     top: int,
+    finish: Finish | None,
 ) -> Iterator[Decryption]:
     jobs = jobs or default_jobs()
     chunk = chunk or CHUNK
@@ -150,17 +166,11 @@ def _decrypt_blocks(
     first = next(blocks, [])
     second = next(blocks, None)
     if jobs <= 1 or second is None:
-        rest = chain.from_iterable(chain([second] if second else [], blocks))
-        yield from decrypt_stream(
-            chain(first, rest),
-            backend,
-            mode,
-            chunk,
-            window,
-            key_prefix=key_prefix,
-            calibration=calibration,
-            top=top,
-        )
+        for block in chain([first], [second] if second else [], blocks):
+            if block:
+                yield from _worker_run(
+                    block, mode, window, key_prefix, calibration, top, finish, backend
+                )
         return
     # SIGTERM, like Ctrl-C, raises here (``Interrupted``) so that the workers are ended and
     # waited for below: none is left running, or as a zombie, after the command exits.
@@ -168,12 +178,13 @@ def _decrypt_blocks(
         pool = _start_pool(jobs, model_dir)
         try:
             pending: deque[tuple[list[str], Any]] = deque()
-            for block in chain([first, second], blocks):
+            for block in _pieces(chain([first, second], blocks), jobs):
                 pending.append(
                     (
                         block,
                         pool.apply_async(
-                            _worker_run, (block, mode, window, key_prefix, calibration, top)
+                            _worker_run,
+                            (block, mode, window, key_prefix, calibration, top, finish),
                         ),
                     )
                 )
@@ -184,6 +195,15 @@ def _decrypt_blocks(
         finally:
             pool.terminate()
             pool.join()
+
+
+def _pieces(blocks: Iterable[list[str]], jobs: int) -> Iterator[list[str]]:
+    """Each block cut into ``jobs`` near-equal pieces, so that the workers' shares of a file of
+    a few blocks come out even (20,000 lines in blocks of 8,192: 10,000 each, not 11,808 and
+    8,192)."""
+    for block in blocks:
+        size = -(-len(block) // jobs)
+        yield from (block[i : i + size] for i in range(0, len(block), size))
 
 
 def _start_pool(jobs: int, model_dir: str | Path) -> Any:

@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from caesar_rnn.cipher import ALPHABET, N_LETTERS, tokenize
 from caesar_rnn.decoding.backends import Backend
@@ -24,7 +25,6 @@ HYBRID_WEIGHT = 4.0
 #: Longest window the model reads at once: about the longest messages it was trained on
 #: (64 letters plus word boundaries), so argmax never runs far past its training lengths.
 WINDOW = 80
-_SHIFTS = np.arange(N_LETTERS)
 
 
 def log_softmax(x: np.ndarray) -> np.ndarray:
@@ -34,10 +34,22 @@ def log_softmax(x: np.ndarray) -> np.ndarray:
 
 def key_scores(logp: np.ndarray, cipher: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Summed log p(plaintext letter = cipher - s) over letter positions, for each shift s.
-    logp (B, T, 26), cipher (B, T), mask (B, T) -> (B, 26)."""
-    idx = (np.minimum(cipher, N_LETTERS - 1)[..., None] - _SHIFTS) % N_LETTERS  # (B, T, 26)
-    picked = np.take_along_axis(logp, idx, axis=2)  # (B, T, 26)
-    return (picked * mask[..., None]).sum(axis=1)
+    logp (B, T, 26), cipher (B, T), mask (B, T) -> (B, 26).
+
+    Each position's 26 terms are one contiguous run of its row written twice, ``[l, l]``:
+    shift s reads letter c - s, i.e. index c + 26 - s, so ``[l, l][c + 1 : c + 27]`` holds the
+    shifts 25 down to 0. One row gather per position (not 26 index lookups), the same float32
+    terms summed over positions in the same order; positions out of ``mask`` add zero."""
+    B, T, _ = logp.shape
+    twice = np.empty((B * T, 2 * N_LETTERS), logp.dtype)
+    flat = logp.reshape(B * T, N_LETTERS)
+    twice[:, :N_LETTERS] = flat
+    twice[:, N_LETTERS:] = flat
+    twice[~np.asarray(mask, bool).reshape(-1)] = 0.0
+    runs = sliding_window_view(twice, N_LETTERS, axis=1)  # (B*T, 27, 26), a view
+    c = np.minimum(cipher, N_LETTERS - 1).astype(np.intp).reshape(-1) + 1
+    picked = runs[np.arange(B * T), c].reshape(B, T, N_LETTERS)  # shifts 25..0
+    return picked.sum(axis=1)[:, ::-1]
 
 
 def log_odds(scores: np.ndarray) -> np.ndarray:
@@ -120,6 +132,8 @@ def score_windows(
     for i, w in enumerate(wins):
         if w:
             by_len.setdefault(len(w), []).append(i)
+    # A backend may read fewer tokens at once (NumPy: what keeps its activations in cache).
+    batch_tokens = min(batch_tokens, getattr(backend, "batch_tokens", batch_tokens))
     for T, ids in by_len.items():
         rows = max(1, batch_tokens // T)
         for s in range(0, len(ids), rows):

@@ -117,6 +117,10 @@ def rotate_to_a(tokens: Array) -> Array:
 class NumpyRNN:
     #: The key decode's fast stage, set by ``decoding.backends.load_backend`` (None: no cascade).
     cascade: Any = None
+    #: Tokens per forward pass (``decoding.scores.score_windows``): with 4,096 a batch's
+    #: activations stay in the caches; 16,384 (enough for a GPU) read 15-20 % slower here, both
+    #: models, the same logits to the bit (experiments/speed/README.md).
+    batch_tokens = 4096
 
     def __init__(self, config: ModelConfig, weights: dict[str, Array]) -> None:
         self.config = config

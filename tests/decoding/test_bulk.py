@@ -29,20 +29,53 @@ TEXT = (
 
 
 def test_jobs_keep_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two worker processes over blocks of 7 lines give exactly the one-process output."""
+    """Two worker processes over blocks of 7 lines give exactly the one-process output, the
+    language step (run in the workers) and its notes on stderr included."""
     monkeypatch.setattr(bulk, "CHUNK", 7)
-    lines = [encrypt(w, k) for k, w in enumerate(["hello", "world", "Attack at dawn!", ""] * 12)]
+    french = "Le chat noir dort sur le canapé du salon"
+    words = ["hello", "world", "Attack at dawn!", "", french]
+    lines = [encrypt(w, k) for k, w in enumerate(words * 10)]
     path = tmp_path / "in.txt"
     path.write_text("\n".join(lines) + "\n")
     model = str(shipped_model_dir())
     one = runner.invoke(app, ["decrypt", "-f", str(path), "--model", model, "--jobs", "1"])
     two = runner.invoke(app, ["decrypt", "-f", str(path), "--model", model, "--jobs", "2"])
     assert one.exit_code == 0 and two.exit_code == 0, two.stderr
-    assert two.stdout == one.stdout
+    assert two.stdout == one.stdout and two.stderr == one.stderr
     assert len(two.stdout.splitlines()) == len(lines)
     want = [d.plaintext for d in decrypt_messages(lines, load_backend(model))]
     assert two.stdout.splitlines() == want
+    assert two.stdout.splitlines().count(french) == 10
     assert two.stderr.startswith("using model")
+    assert two.stderr.count("reads as French") == 10
+
+
+def test_finish_runs_on_every_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``finish`` maps every block's answers, in the workers and in this process alike."""
+    from functools import partial
+
+    from caesar_rnn.decoding.language import with_language
+
+    monkeypatch.setattr(bulk, "CHUNK", 7)
+    lines = [encrypt("the rain fell on the roof", k) for k in range(20)]
+    model = shipped_model_dir()
+    backend = load_backend(model)
+    finish = partial(with_language, lang="fr", top=2)
+    for jobs in (2, 1):
+        got = list(bulk.decrypt_parallel(lines, backend, model, jobs=jobs, finish=finish))
+        assert [d.language for d in got] == ["fr"] * 20  # the French crack read every line
+        assert {d.decode for d in got} == {"ngram"}
+    assert {d.language for d in bulk.decrypt_parallel(lines, backend, model, jobs=2)} == {None}
+
+
+def test_pieces_share_blocks_evenly() -> None:
+    """Each block is cut into one piece per worker, in order, none empty."""
+    blocks = [list(range(8192)), list(range(8192)), list(range(3616))]
+    pieces = list(bulk._pieces(blocks, 2))
+    assert [len(p) for p in pieces] == [4096, 4096, 4096, 4096, 1808, 1808]
+    assert sum(pieces, []) == sum(blocks, [])
+    assert [len(p) for p in bulk._pieces([[1, 2, 3]], 2)] == [2, 1]
+    assert [len(p) for p in bulk._pieces([[1]], 4)] == [1]
 
 
 def test_whole_keeps_lines_and_case_under_one_key(tmp_path: Path) -> None:
