@@ -105,13 +105,14 @@ def decrypt(
         from caesar_rnn.api import decrypt_lines
 
         many = file is not None or text in (None, "-")  # worker processes only for a stream
+        jobs = _cap_jobs(jobs, quiet) if many else 1
         results = decrypt_lines(
             lines,
             model=m,
             decode=decode.value,
             shift=shift,
             key_prefix=key_prefix,
-            jobs=jobs if many else 1,
+            jobs=jobs,
             top=top,
             lang=lang,
         )
@@ -128,6 +129,18 @@ def decrypt(
         finally:  # workers ended and waited for now, however this ends
             getattr(results, "close", lambda: None)()
         lines.check()
+
+
+def _cap_jobs(jobs: int, quiet: bool) -> int:
+    """At most one worker process per core: more cannot go faster, and each loads the model
+    (``--jobs 100000`` ran the machine out of memory)."""
+    from caesar_rnn.decoding.bulk import default_jobs
+
+    cores = default_jobs()
+    if jobs > cores:
+        info(f"--jobs {jobs}: {cores} cores here; using {cores} worker processes", quiet)
+        return cores
+    return jobs
 
 
 def _whole(text: str | None, file: Path | None, model: Model, quiet: bool) -> None:

@@ -119,6 +119,8 @@ def eval_cmd(
             log=lambda line: info(line, quiet),
             lang=lang,
         )
+        if corpus:
+            _say_missing_buckets(result.rows, cast("list[int]", buckets), result.source, quiet)
         if plot is not None:
             from caesar_rnn.evaluation.report import plot as draw
 
@@ -131,6 +133,17 @@ def eval_cmd(
     else:
         for table in eval_tables(result.rows, result.source):
             table.print()
+
+
+def _say_missing_buckets(
+    rows: list[dict[str, Any]], buckets: list[int], source: str, quiet: bool
+) -> None:
+    """The --corpus buckets left without a message (a text shorter than them), said on stderr:
+    the tables simply have no row for them."""
+    found = {r["letters"] for r in rows}
+    missing = [str(b) for b in buckets if b not in found]
+    if missing:
+        info(f"no messages of {', '.join(missing)} letters: {source} is too short for them", quiet)
 
 
 def eval_tables(rows: list[dict[str, Any]], source: str) -> list[Table]:

@@ -196,7 +196,10 @@ def _report(trainer: Any, metrics: dict[str, Any], quiet: bool) -> None:
             from caesar_rnn.training.validation import score_model
 
             theirs = score_model(shipped, trainer.pairs, trainer.val_idx, trainer.ctx.device)
-    metrics_table(metrics, theirs).print()
+    if metrics.get("by_length") or metrics.get("overall"):
+        metrics_table(metrics, theirs).print()
+    else:
+        info("no validation table: no pairs were held out (--val-fraction)", quiet)
     info(f"saved model to {out}", quiet)
     if out.resolve() == Path(DEFAULT_TRAIN_DIR).resolve():
         info(

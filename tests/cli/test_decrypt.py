@@ -171,3 +171,32 @@ def test_decrypt_lang_usage_errors(runner: CliRunner, args: list[str], message: 
     r = runner.invoke(app, ["decrypt", "Erqmrxu", *args])
     assert r.exit_code == 2 and r.stdout == ""
     assert message in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def test_decrypt_jobs_capped_at_the_cores(
+    runner: CliRunner, tmp_path: Path, tiny_model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--jobs 100000` once started 100,000 worker processes, each loading the model, and the
+    kernel's OOM killer ended it (and other processes) with a traceback: more workers than cores
+    cannot go faster, so the count is cut to the cores, said on stderr."""
+    import caesar_rnn.api
+    from caesar_rnn.decoding.bulk import default_jobs
+
+    seen: list[int] = []
+    real = caesar_rnn.api.decrypt_lines
+
+    def spy(lines, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(kwargs["jobs"])
+        return real(lines, **{**kwargs, "jobs": 1})
+
+    monkeypatch.setattr(caesar_rnn.api, "decrypt_lines", spy)
+    src = tmp_path / "in.txt"
+    src.write_text("khoor\n")
+    args = ["decrypt", "-f", str(src), "-m", tiny_model, "--jobs", "100000"]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == "hello\n"
+    assert seen == [default_jobs()]
+    assert f"--jobs 100000: {default_jobs()} cores here" in r.stderr
+    r = runner.invoke(app, [*args[:-1], str(default_jobs()), "-q"])
+    assert seen[-1] == default_jobs() and r.stderr == ""

@@ -191,3 +191,20 @@ def test_eval_letters_style_folds_accents_with_a_language(
 def test_eval_lang_errors(runner: CliRunner, prose: Path, args: list[str], message: str) -> None:
     r = runner.invoke(app, ["eval", "--corpus", str(prose), "--per-bucket", "2", *args])
     assert r.exit_code in (1, 2) and message in r.stderr
+
+
+def test_eval_says_which_buckets_the_corpus_is_too_short_for(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A 17-letter corpus with --bucket 4,64 gave the 4-letter rows only, and no word about 64."""
+    path = tmp_path / "tiny.txt"
+    path.write_text("The cat sat on the mat.\n")
+    args = ["eval", "--corpus", str(path), "--solver", "ngram", "--per-bucket", "2"]
+    r = runner.invoke(app, [*args, "--bucket", "4,64,128", "--json"])
+    assert r.exit_code == 0, r.stderr
+    assert {row["letters"] for row in json.loads(r.stdout)["rows"]} == {4}
+    assert "no messages of 64, 128 letters: " in r.stderr and "tiny.txt is too short" in r.stderr
+    r = runner.invoke(app, [*args, "--bucket", "4,64", "--json", "-q"])
+    assert r.exit_code == 0 and r.stderr == ""
+    r = runner.invoke(app, [*args, "--bucket", "4,8", "--json"])
+    assert r.exit_code == 0 and "too short" not in r.stderr

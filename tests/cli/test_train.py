@@ -90,3 +90,19 @@ def test_train_input_options(
 ) -> None:
     cfg = _train_cli(runner, tmp_path, data_args, train_args)
     assert (cfg["boundaries"], cfg["canonical"]) == (boundaries, canonical)
+
+
+def test_train_without_validation_pairs_prints_no_empty_table(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """--val-fraction 0 printed the validation table's title and header with no row under them."""
+    data, model = tmp_path / "d.jsonl", tmp_path / "m"
+    assert runner.invoke(app, ["gen-data", "-o", str(data), "--count", "50", "-q"]).exit_code == 0
+    args = ["--hidden", "8", "--layers", "1", "--steps", "2", "--device", "cpu"]
+    r = runner.invoke(
+        app, ["train", "--data", str(data), "-o", str(model), *args, "--val-fraction", "0"]
+    )
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == ""
+    assert "no validation table: no pairs were held out (--val-fraction)" in r.stderr
+    assert (model / "model.safetensors").exists()
