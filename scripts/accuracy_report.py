@@ -42,6 +42,12 @@ HYBRID_NOTE = (
     "*hybrid model+words* (`decrypt --decode hybrid`) adds the model's key scores and four times the "
     "words cracker's (each normalised over the 26 shifts): it is **not** the neural model alone."
 )
+DECRYPT_NOTE = (
+    " *decrypt* is what `decrypt` answers by default: the model key, then the language step "
+    "(docs/languages.md), which replaces an answer that reads likelier as another of 27 "
+    "languages by that language's quadgram reading; on English it is below *model key* at "
+    "6-12 letters (experiments/non-english/README.md)."
+)
 WORDS_NOTE = (
     "*words* (`crack --method words`) splits each candidate plaintext into words under word and "
     "word-pair counts (symspellpy's Google Books lists, the model's training source too, and "
@@ -175,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"all), {cut} with exactly n letters; `letters`: a-z only, `natural`: the "
         "text as written (case, spaces, punctuation). Each message has a random key; every "
         f"solver gets the same messages. Seed {args.seed}.",
-        "- Solvers: *model key* (the `decrypt` default: one key per message, the best summed "
+        "- Solvers: *model key* (the model's own decode, `decrypt --lang en`: one key per message, the best summed "
         "log-probability of the 26; from 8 letters on, that of a second reading without the "
         "first letter is added; behind the fast stage, `models/fast`, whose key stands only where "
         "it is decisive and the message reads as English, docs/performance.md), *model argmax* (the per-letter argmax; from 8 letters on, of "
@@ -184,7 +190,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "solvers count their statistics from the model's training source "
         "(`caesar_rnn/classical/crackers.py`). "
         + (WORDS_NOTE if "words" in names else "")
-        + (HYBRID_NOTE if "hybrid" in names else ""),
+        + (HYBRID_NOTE if "hybrid" in names else "")
+        + (DECRYPT_NOTE if "decrypt" in names else ""),
         f"- Machine: {platform.machine()}, {platform.python_implementation()} "
         f"{platform.python_version()}; the whole run took {elapsed:.0f} s. Messages/s is wall "
         "time on the CPU (NumPy forward pass for the model), so it depends on the machine and "
