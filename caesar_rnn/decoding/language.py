@@ -13,7 +13,8 @@ Why not only when the verdict says the reading is not English: measured on the t
 source's text of twelve languages, that turns the model's 74 % exact at 8 letters into 79 %,
 the language comparison into 91 %. Every prior from 2 to 6 left English's exact rate as the
 model's there; 3 gives up little of the other languages' (91.1 % at 8 letters, 91.7 at 2)
-(experiments/non-english/decrypt_rule.py). Beyond ``LONG`` letters the model's key stands.
+(experiments/non-english/decrypt_rule.py). Beyond ``LONG`` letters, and where digits are written
+inside words (CTF flags), the model's key stands and only its language is found.
 
 With a given language: English is the model alone; any other is that language's crack.
 """
@@ -21,6 +22,7 @@ With a given language: English is the model alone; any other is that language's 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -40,6 +42,8 @@ LONG = 64
 #: must read that much (1,000 times) likelier in another language to leave the model's answer.
 ENGLISH_PRIOR = 3.0
 _LN10 = float(np.log(10.0))
+#: A digit written against a letter (``s3cur3``, ``1s``).
+_LEET = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]")
 
 
 def with_language(
@@ -68,14 +72,14 @@ def with_language(
     if len(hard):  # accents, or words to weigh: every pair scored
         sub = [heads[j] for j in hard]
         s = language_scores(sub, codes)  # (L, b, 26)
-        model = np.array(  # -1: past LONG letters, where the model's key stands anyway
-            [-1 if _longer(results[todo[j]].ciphertext, heads[j]) else _shift(results[todo[j]])
+        model = np.array(  # -1: where the model's key stands anyway
+            [-1 if _stands(results[todo[j]].ciphertext, heads[j]) else _shift(results[todo[j]])
              for j in hard.tolist()]
         )  # fmt: skip
         named, shifts = _name(sub, s, codes, model)
         for m, j in enumerate(hard.tolist()):
             d = results[todo[j]]
-            if _longer(d.ciphertext, sub[m]):  # the model's key, its language
+            if _stands(d.ciphertext, sub[m]):  # the model's key, its language
                 out[todo[j]] = replace(d, language=codes[int(s[:, m, _shift(d)].argmax())])
                 continue
             code = codes[int(named[m])]
@@ -103,7 +107,7 @@ def _search(
     at = np.full(len(todo), -1)
     for j, (i, head) in enumerate(zip(todo, heads, strict=True)):
         k = _shift(results[i])
-        if k is not None and _longer(results[i].ciphertext, head):
+        if k is not None and _stands(results[i].ciphertext, head):
             at[j] = k
     prior = [ENGLISH_PRIOR if c == ENGLISH else 0.0 for c in codes]
     rows = [c != ENGLISH for c in codes]
@@ -141,6 +145,14 @@ def _name(
         s[0, rows, best], s[0, rows, model] = s[0, rows, model], s[0, rows, best]
     s += accent_scores(heads, codes)[:, :, None]
     return best_pairs(heads, s, codes)
+
+
+def _stands(text: str, head: str) -> bool:
+    """Whether the model's key stands and only its language is found, at that key: past ``LONG``
+    letters, or where digits are written inside words (CTF flags, ``th1s_1s_n0t_s3cur3``): their
+    broken words read as no language's, and another language's reading of the pieces would
+    change a flag that the model reads whole."""
+    return _longer(text, head) or _LEET.search(text) is not None
 
 
 def _longer(text: str, head: str) -> bool:
@@ -198,6 +210,8 @@ def note(d: Decryption) -> str | None:
     if d.language in (None, ENGLISH):
         return None
     short = d.ciphertext if len(d.ciphertext) <= 40 else d.ciphertext[:37] + "..."
+    if d.decode != "ngram":  # the model's key stood; only the language was found at it
+        return f"{short!r}: reads as {name(d.language)} (the model's key; the language at it)"
     return (
         f"{short!r}: reads as {name(d.language)} (not the model: the {d.language} quadgram crack)"
     )

@@ -76,8 +76,20 @@ def test_stream_closes_its_source() -> None:
 def test_note() -> None:
     d = _model_answer("abc", 0)
     assert language.note(d) is None
-    d.language = "pl"
+    d.language = "pl"  # the model's key stood (a long message, a flag): only the language found
+    assert language.note(d) == "'abc': reads as Polish (the model's key; the language at it)"
+    d.decode = "ngram"  # the language's reading replaced the model's
     assert language.note(d) == "'abc': reads as Polish (not the model: the pl quadgram crack)"
+
+
+def test_flags_with_digits_keep_the_model_key() -> None:
+    # A CTF flag's words broken by digits read as no language's: another language's reading of
+    # the pieces ("gmbh{ui1t_1t_o0u_t3dvs3}", French) would change the flag the model reads whole.
+    flag = "flag{th1s_1s_n0t_s3cur3}"
+    for k in (3, 13, 17):
+        [d] = language.with_language([_model_answer(encrypt(flag, k), k)])
+        assert d.plaintext == flag and d.shift == k and d.decode == "key"
+    assert language._LEET.search("picoCTF{the_flag_is_here}") is None  # no digit in a word
 
 
 def test_long_messages_keep_the_model_key() -> None:
