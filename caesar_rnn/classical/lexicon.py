@@ -15,6 +15,7 @@ import itertools
 import math
 import zlib
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
@@ -134,7 +135,7 @@ class _PairTable(_Table):
 class Lexicon:
     """The lexicon, bucket by bucket (see the module's doc). The hot path is ``piece_tables``
     (every piece that starts at a position shares its first two letters), ``end_table`` and
-    ``pairs_of``; ``logp``, ``starts``, ``ends`` and ``pairs`` build whole dictionaries, for
+    ``pairs_of``; ``logp``, ``starts``, ``ends`` and ``pairs`` build whole dictionaries once, for
     tests and scripts."""
 
     def __init__(
@@ -231,19 +232,19 @@ class Lexicon:
         return got
 
     # -- whole tables (tests, scripts) -----------------------------------------------------------
-    @property
+    @cached_property
     def logp(self) -> dict[str, float]:
         return self.tables["words"].to_dict()
 
-    @property
+    @cached_property
     def starts(self) -> dict[str, float]:
         return self.tables["starts"].to_dict()
 
-    @property
+    @cached_property
     def ends(self) -> dict[str, float]:
         return self.tables["ends"].to_dict()
 
-    @property
+    @cached_property
     def pairs(self) -> dict[str, dict[str, float]]:
         return self._pairs.to_dict()
 

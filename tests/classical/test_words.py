@@ -250,7 +250,8 @@ def test_no_torch_on_the_words_path() -> None:
 def _brute_force(seg: words.Segmenter, run: str, prev: str | None, start: bool, end: bool) -> float:
     """The best split's score by trying every split (each piece at its best reading: a known
     word or pair, an unknown word, the end of a word first, the start of one last)."""
-    lex, p = seg.lex, seg.p
+    p = seg.p
+    logp, pairs, starts, ends = seg.lex.logp, seg.lex.pairs, seg.lex.starts, seg.lex.ends  # dicts
     qc = words.letter_cumsum(run)
     n, best = len(run), float("-inf")
     for mask in range(1 << (n - 1)):
@@ -262,13 +263,13 @@ def _brute_force(seg: words.Segmenter, run: str, prev: str | None, start: bool, 
                 total = float("-inf")
                 break
             options = [p.unk + p.unk_letter * (b - a) + qc[b] - qc[a]]
-            if w in lex.logp:
-                pair = lex.pairs.get(last, {}).get(w) if last is not None else None
-                options.append(max(lex.logp[w], pair if pair is not None else float("-inf")))
-            if end and b == n and w in lex.starts:
-                options.append(lex.starts[w] - p.edge)
-            if start and a == 0 and w in lex.ends:
-                options.append(lex.ends[w] - p.edge_start)
+            if w in logp:
+                pair = pairs.get(last, {}).get(w) if last is not None else None
+                options.append(max(logp[w], pair if pair is not None else float("-inf")))
+            if end and b == n and w in starts:
+                options.append(starts[w] - p.edge)
+            if start and a == 0 and w in ends:
+                options.append(ends[w] - p.edge_start)
             total += max(options) - (p.split if a else 0.0)
             last = w
         best = max(best, total)
