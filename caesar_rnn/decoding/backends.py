@@ -8,6 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
+from caesar_rnn.cipher import N_LETTERS
 from caesar_rnn.config import ModelConfig
 from caesar_rnn.nn.numpy_rnn import NumpyRNN
 from caesar_rnn.store import load_meta, load_torch_model, load_weights
@@ -36,6 +37,19 @@ class TorchBackend:
             t = torch.from_numpy(tokens.astype(np.int64)).to(self.device)
             lens = None if lengths is None else torch.from_numpy(lengths.astype(np.int64))
             return self.model(t, lens).float().cpu().numpy()
+
+    def window_scores(self, tokens: np.ndarray) -> np.ndarray:
+        """(B, 26) key scores of equal-length windows (B, T), computed on the device: the
+        summed log-probability of ``cipher - s`` over letter positions for each shift s, as
+        ``scores.key_scores`` sums it, with only (B, 26) copied back (not (B, T, 26))."""
+        torch = self._torch
+        with torch.inference_mode():
+            t = torch.from_numpy(tokens.astype(np.int64)).to(self.device)  # (B, T)
+            logp = torch.log_softmax(self.model(t).float(), dim=-1)  # (B, T, 26)
+            shifts = torch.arange(N_LETTERS, device=t.device)
+            plain = (t.clamp(max=N_LETTERS - 1)[..., None] - shifts) % N_LETTERS  # (B, T, 26)
+            picked = logp.gather(2, plain) * (t < N_LETTERS)[..., None]  # boundaries add 0
+            return picked.sum(dim=1).cpu().numpy().astype(np.float64)
 
 
 def load_backend(model_dir: str | Path, device: str = "cpu", cascade: bool = True) -> Backend:

@@ -134,12 +134,16 @@ def score_windows(
             by_len.setdefault(len(w), []).append(i)
     # A backend may read fewer tokens at once (NumPy: what keeps its activations in cache).
     batch_tokens = min(batch_tokens, getattr(backend, "batch_tokens", batch_tokens))
+    on_device = getattr(backend, "window_scores", None)  # (B, T) -> (B, 26), e.g. on a GPU
     for T, ids in by_len.items():
         rows = max(1, batch_tokens // T)
         for s in range(0, len(ids), rows):
             chunk = ids[s : s + rows]
             toks = np.frombuffer(b"".join([wins[i] for i in chunk]), np.uint8)
             toks = toks.reshape(len(chunk), T)  # (B, T)
+            if on_device and not per_letter:  # a GPU sums the key scores itself
+                np.add.at(scores, owner[chunk], on_device(toks))
+                continue
             logp = log_softmax(backend.logits(toks))  # (B, T, 26)
             mask = toks < N_LETTERS  # (B, T): boundary tokens carry no letter
             np.add.at(scores, owner[chunk], key_scores(logp, toks, mask))

@@ -22,3 +22,23 @@ def test_torch_backend_decodes_like_numpy(mode: str) -> None:
     got = decrypt_messages(msgs, TorchBackend(shipped_model_dir(), "cpu"), mode)
     assert [(d.plaintext, d.shift) for d in got] == [(d.plaintext, d.shift) for d in want]
     assert [d.confidence for d in got] == pytest.approx([d.confidence for d in want], abs=1e-4)
+
+
+def test_torch_window_scores_sum_like_numpy() -> None:
+    """The key scores a GPU sums on the device (``window_scores``) are those NumPy sums from
+    the copied-back log-probabilities, word boundaries adding nothing."""
+    import numpy as np
+
+    from caesar_rnn.cipher import N_LETTERS
+    from caesar_rnn.decoding.backends import TorchBackend
+    from caesar_rnn.decoding.scores import key_scores, log_softmax
+
+    backend = TorchBackend(shipped_model_dir(), "cpu")
+    rng = np.random.default_rng(0)
+    toks = rng.integers(0, N_LETTERS + 1, (5, 12)).astype(np.uint8)  # letters and boundaries
+    toks[:, 0] = 7  # a window starts with a letter
+    want = key_scores(log_softmax(backend.logits(toks)), toks, toks < N_LETTERS)
+    got = backend.window_scores(toks)
+    assert got.shape == (5, N_LETTERS)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-4)
+    assert not np.allclose(got[:, 0], got[:, 1])  # shifts differ: not a constant
