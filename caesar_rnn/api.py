@@ -159,8 +159,9 @@ class Model:
 def load_model(model: str | Path | Model | None = None, *, device: str = "auto") -> Model:
     """A model to decrypt with: a model directory, ``"shipped"`` (the one in the package), or
     None (``./caesar-rnn-model`` when it holds a model, else the shipped one). ``device``:
-    ``auto`` (CUDA when present), ``cpu`` (NumPy, no torch) or ``cuda``. A loaded ``Model``
-    passes through unchanged."""
+    ``auto`` or ``cpu`` (NumPy, no torch; faster end to end than a GPU, whose other stages run
+    on the CPU anyway: ``devices.decode_device``) or ``cuda``. A loaded ``Model`` passes through
+    unchanged."""
     if isinstance(model, Model):
         return model
     from caesar_rnn.store import CONFIG
@@ -175,10 +176,10 @@ def load_model(model: str | Path | Model | None = None, *, device: str = "auto")
 
 def _resolve(model: str | Path | None, device: str) -> tuple[Path, str]:
     """(model directory, concrete device) as ``load_model`` reads them."""
-    from caesar_rnn.devices import resolve_device
+    from caesar_rnn.devices import decode_device
     from caesar_rnn.store import resolve_model_dir
 
-    return resolve_model_dir(model), resolve_device(device)
+    return resolve_model_dir(model), decode_device(device)
 
 
 @lru_cache(maxsize=4)

@@ -81,7 +81,8 @@ def main() -> None:
     print(f"\n{name}, torch {torch.__version__}; {len(cipher):,} messages, {chars:,} letters\n")
     print("| model stage | tokens per pass | s | letters/s | key decode exact |")
     print("|---|--:|--:|--:|--:|")
-    for batch in map(int, args.batches.split(",")):
+    for batch, bf16 in [(int(b), False) for b in args.batches.split(",")] + [(131072, True)]:
+        backend.bf16 = bf16
         out: list[np.ndarray] = []
         t = timed(
             lambda b=batch, o=out: o.append(shift_scores(cipher, backend, batch=b)),
@@ -95,6 +96,7 @@ def main() -> None:
             f"| shift_scores (windows, second readings) | {batch:,} | {t:.3f} | {chars / t:,.0f} | {exact:.4f} |"
         )
 
+    backend.bf16 = False
     model = backend.model
     fpt = flops_per_token(model)
     print(f"\nBare forward pass, {fpt / 1e6:.2f} MFLOP per token (weights x 2)\n")

@@ -140,7 +140,11 @@ ModelOpt = Annotated[
 ]
 DeviceOpt = Annotated[
     Device,
-    typer.Option("--device", help="Where the model runs: auto takes CUDA when present."),
+    typer.Option(
+        "--device",
+        help="Where the model runs: auto is the CPU (NumPy; faster end to end, since the "
+        "decode's other stages run on the CPU anyway); cuda runs the model on a GPU.",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per result line.")]
 QuietOpt = Annotated[

@@ -4,7 +4,7 @@ model on a GPU, both behind ``Backend``'s one method, ``logits``."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -23,13 +23,19 @@ class Backend(Protocol):
 class TorchBackend:
     """The torch model behind the same interface, for GPUs (and for cross-checking NumPy)."""
 
-    def __init__(self, model_dir: str | Path, device: str) -> None:
+    def __init__(self, model_dir: str | Path, device: str, bf16: bool = False) -> None:
         import torch
 
         self._torch = torch
         self.model = load_torch_model(model_dir, device)
         self.config: ModelConfig = self.model.config
         self.device = device
+        self.bf16 = bf16  # bf16 autocast for the forward pass (scripts/gpu_model_bench.py)
+
+    def _forward(self, t: Any) -> Any:
+        kind = self.device.split(":")[0]
+        with self._torch.autocast(kind, dtype=self._torch.bfloat16, enabled=self.bf16):
+            return self.model(t).float()
 
     def logits(self, tokens: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
         torch = self._torch
@@ -45,7 +51,7 @@ class TorchBackend:
         torch = self._torch
         with torch.inference_mode():
             t = torch.from_numpy(tokens.astype(np.int64)).to(self.device)  # (B, T)
-            logp = torch.log_softmax(self.model(t).float(), dim=-1)  # (B, T, 26)
+            logp = torch.log_softmax(self._forward(t), dim=-1)  # (B, T, 26)
             shifts = torch.arange(N_LETTERS, device=t.device)
             plain = (t.clamp(max=N_LETTERS - 1)[..., None] - shifts) % N_LETTERS  # (B, T, 26)
             picked = logp.gather(2, plain) * (t < N_LETTERS)[..., None]  # boundaries add 0

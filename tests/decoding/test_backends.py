@@ -42,3 +42,20 @@ def test_torch_window_scores_sum_like_numpy() -> None:
     assert got.shape == (5, N_LETTERS)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-4)
     assert not np.allclose(got[:, 0], got[:, 1])  # shifts differ: not a constant
+
+
+def test_torch_bf16_autocast_reads_the_same_keys() -> None:
+    """bf16 autocast (what a GPU may run) moves the scores a little, not the keys of clear
+    messages."""
+    import numpy as np
+
+    from caesar_rnn.decoding.backends import TorchBackend
+    from caesar_rnn.decoding.scores import shift_scores
+
+    msgs = [encrypt(p, 7) for p in ["it was the best of times", "the quick brown fox jumps"]]
+    backend = TorchBackend(shipped_model_dir(), "cpu")
+    full = shift_scores(msgs, backend)
+    backend.bf16 = True
+    low = shift_scores(msgs, backend)
+    assert not np.array_equal(full, low)  # autocast did run in bf16
+    assert list(low.argmax(axis=1)) == list(full.argmax(axis=1))
