@@ -92,9 +92,9 @@ def main() -> None:
         best = out[-1].argmax(axis=1)
         shifts = [(ord(c[0]) - ord(p[0])) % 26 for c, p in zip(cipher, plain, strict=True)]
         exact = float(np.mean(best == np.array(shifts)))
-        print(
-            f"| shift_scores (windows, second readings) | {batch:,} | {t:.3f} | {chars / t:,.0f} | {exact:.4f} |"
-        )
+        how = "bf16 autocast" if bf16 else "float32"
+        rate = f"{t:.3f} | {chars / t:,.0f} | {exact:.4f}"
+        print(f"| shift_scores (windows, second readings), {how} | {batch:,} | {rate} |")
 
     backend.bf16 = False
     model = backend.model
