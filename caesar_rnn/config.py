@@ -25,6 +25,11 @@ FEEDFORWARD = ("mlp",)
 MAX_HIDDEN = 8192
 MAX_LAYERS = 32
 MAX_SEED = 2**32 - 1
+#: The longest message gen-data makes, in letters: far past any model's use, and small enough
+#: that a typo such as 1000000000000 is refused at once rather than hanging.
+MAX_LETTERS = 1 << 16
+#: The most pairs one data file may hold.
+MAX_PAIRS = 10**10
 STYLES = ("letters", "natural")
 DEFAULT_DATA = "caesar-data.jsonl"
 #: Where `caesar-rnn train` writes by default, and where `decrypt` looks first.
@@ -288,7 +293,7 @@ class DataConfig:
 
     def __post_init__(self) -> None:
         _str("data file", self.out)
-        _int("pair count", self.count, 1, 10**10)
+        _int("pair count", self.count, 1, MAX_PAIRS)
         _int("seed", self.seed, 0, MAX_SEED)
         _int("shard size", self.shard, 1)
         self.mix = [p if isinstance(p, MixPart) else _from_dict(MixPart, p, "mix part")

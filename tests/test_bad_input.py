@@ -121,9 +121,29 @@ def test_decrypt_into_a_closed_pipe(tmp_path: Path, tiny_model: str) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--count", "0"], "pair count must be at least 1"),
-        (["--count", "-5"], "pair count must be at least 1"),
-        (["--min-len", "9", "--max-len", "3"], "greater than --max-len"),
+        (["--count", "0"], "Invalid value for '--count'"),
+        (["--count", "-5"], "Invalid value for '--count'"),
+        (["--min-len", "9", "--max-len", "3"], "9 is greater than --max-len (3)"),
+        (["--max-len", "1000000000000"], "Invalid value for '--max-len'"),
+        (["--mid-word", "2"], "Invalid value for '--mid-word'"),
+        (["-k", "30"], "Invalid value for '--shift'"),
+    ],
+)
+def test_gen_data_option_out_of_bounds_is_a_usage_error(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    """A bad value for one option is a usage error (exit 2), as everywhere else, and writes
+    nothing."""
+    out = tmp_path / "d.jsonl"
+    r = runner.invoke(app, ["gen-data", "--out", str(out), "--count", "5", *args])
+    assert r.exit_code == 2, r.stderr
+    assert r.stdout == "" and message in r.stderr and "Traceback" not in r.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
         (["--corpus", "DIGITS"], "no letters"),
         (["--corpus", "MISSING"], "cannot read corpus"),
         (["--corpus", "BINARY"], "invalid UTF-8 on line 2"),

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from caesar_rnn.api import Model
 
 #: What the top-level help, each command's help and the README say about exit codes.
-EXIT_CODES = "Exit codes: 0 ok, 1 error (one line on stderr), 2 usage error."
+EXIT_CODES = (
+    "Exit codes: 0 ok, 1 error (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C)."
+)
 
 
 def fail(message: str) -> NoReturn:

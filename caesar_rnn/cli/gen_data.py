@@ -19,7 +19,7 @@ from caesar_rnn.cli.options import (
     out_option,
     shift_option,
 )
-from caesar_rnn.config import DataConfig, MixPart
+from caesar_rnn.config import MAX_LETTERS, MAX_PAIRS, DataConfig, MixPart
 from caesar_rnn.errors import CaesarRNNError
 
 _DATA, _MIX = DataConfig(), MixPart()
@@ -29,11 +29,18 @@ _STYLE = Style(_MIX.style)
 def gen_data(
     ctx: typer.Context,
     out: Annotated[Path, out_option("JSONL file to write.")] = Path(_DATA.out),
-    count: Annotated[int, typer.Option(help="Number of pairs.")] = _DATA.count,
-    min_len: Annotated[int, typer.Option(help="Fewest letters per pair.")] = _MIX.min_len,
-    max_len: Annotated[int, typer.Option(help="Most letters per pair.")] = _MIX.max_len,
+    count: Annotated[
+        int, typer.Option(help="Number of pairs.", min=1, max=MAX_PAIRS)
+    ] = _DATA.count,
+    min_len: Annotated[
+        int, typer.Option(help="Fewest letters per pair.", min=1, max=MAX_LETTERS)
+    ] = _MIX.min_len,
+    max_len: Annotated[
+        int, typer.Option(help="Most letters per pair.", min=1, max=MAX_LETTERS)
+    ] = _MIX.max_len,
     shift: Annotated[
-        OptionalInt, shift_option("Fix the key (0-25); default: a random key per pair.")
+        OptionalInt,
+        shift_option("Fix the key (0-25); default: a random key per pair.", 0, 25),
     ] = None,
     style: Annotated[
         Style,
@@ -45,7 +52,9 @@ def gen_data(
         float,
         typer.Option(
             help="Share of messages (0-1) that start inside a word, as windows cut from running "
-            "text at a random letter do; 0: every message starts at a word start."
+            "text at a random letter do; 0: every message starts at a word start.",
+            min=0.0,
+            max=1.0,
         ),
     ] = _MIX.mid_word,
     seed: Annotated[
@@ -72,6 +81,10 @@ def gen_data(
     from caesar_rnn.extras import TEXT_SOURCES, require
     from caesar_rnn.signals import Interrupted, interruptible
 
+    if min_len > max_len:  # a usage error, as each bound alone is
+        raise typer.BadParameter(
+            f"{min_len} is greater than --max-len ({max_len}).", ctx, None, "'--min-len'"
+        )
     with handled(), library_notes(quiet):
         if recipe is not None or not corpus:
             require("train", "gen-data", *TEXT_SOURCES)

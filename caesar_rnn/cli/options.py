@@ -168,9 +168,10 @@ def out_option(what: str) -> Any:
     return typer.Option("--out", "-o", metavar="PATH", help=what)
 
 
-def shift_option(what: str) -> Any:
-    """``-k/--shift`` with what the key does in this command."""
-    return typer.Option("--shift", "-k", metavar="K", help=what)
+def shift_option(what: str, low: int | None = None, high: int | None = None) -> Any:
+    """``-k/--shift`` with what the key does in this command (a key outside ``low``..``high``,
+    where given, is a usage error)."""
+    return typer.Option("--shift", "-k", metavar="K", help=what, min=low, max=high)
 
 
 def _lang(value: str | None) -> str | None:

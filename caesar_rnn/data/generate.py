@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from caesar_rnn.cipher import N_LETTERS, encrypt, is_letter, letters_of
+from caesar_rnn.config import MAX_LETTERS
 from caesar_rnn.data.corpus import TextCorpus, default_chain, dress, is_clean
 from caesar_rnn.data.langtext import Walk, language_walk
 from caesar_rnn.errors import CaesarRNNError
@@ -27,9 +28,6 @@ from caesar_rnn.files import atomic_writer
 from caesar_rnn.languages import fold
 
 STYLES = ("letters", "natural")
-#: The longest message made, in letters: far past any model's use, and small enough that a
-#: typo such as 1000000000000 is refused at once rather than hanging.
-MAX_LETTERS = 1 << 16
 
 
 def _trim_letters(text: str, n: int) -> str:
@@ -116,17 +114,19 @@ def validate(
     if count <= 0:
         raise CaesarRNNError(f"pair count must be at least 1, got {count}")
     if min_len < 1:
-        raise CaesarRNNError(f"--min-len must be at least 1, got {min_len}")
+        raise CaesarRNNError(f"min_len must be at least 1, got {min_len}")
     if max_len > MAX_LETTERS:
-        raise CaesarRNNError(f"--max-len must be at most {MAX_LETTERS:,}, got {max_len:,}")
+        raise CaesarRNNError(f"max_len must be at most {MAX_LETTERS:,}, got {max_len:,}")
     if min_len > max_len:
-        raise CaesarRNNError(f"--min-len ({min_len}) is greater than --max-len ({max_len})")
+        raise CaesarRNNError(
+            f"the shortest length ({min_len}) is greater than the longest ({max_len})"
+        )
     if style not in STYLES:
         raise CaesarRNNError(f"unknown style {style!r}: choose one of {', '.join(STYLES)}")
     if shift is not None and not 0 <= shift < N_LETTERS:
-        raise CaesarRNNError(f"--shift must be in 0..25, got {shift}")
+        raise CaesarRNNError(f"shift must be in 0..25, got {shift}")
     if not 0.0 <= mid_word <= 1.0:
-        raise CaesarRNNError(f"--mid-word must be in [0, 1], got {mid_word}")
+        raise CaesarRNNError(f"mid_word must be in [0, 1], got {mid_word}")
 
 
 def generate(

@@ -20,6 +20,7 @@ def test_help_lists_commands_and_exit_codes(runner: CliRunner) -> None:
     for cmd in COMMANDS:
         assert cmd in r.stdout
     assert "Exit codes: 0 ok, 1 error" in r.stdout and "2 usage error" in r.stdout
+    assert "130 interrupted" in r.stdout
     assert "--install-completion" in r.stdout  # shell completion is on
     assert r.stderr == ""
 
