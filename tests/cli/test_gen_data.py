@@ -30,7 +30,7 @@ def test_gen_data_quiet_short_options(runner: CliRunner, tmp_path: Path) -> None
 def test_gen_data_errors_write_nothing(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "d.jsonl"
     r = runner.invoke(app, ["gen-data", "--out", str(out), "--min-len", "9", "--max-len", "3"])
-    assert r.exit_code == 1
+    assert r.exit_code == 2  # a usage error
     assert r.stdout == ""
     assert "error:" in r.stderr and "min" in r.stderr
     assert "Traceback" not in r.stderr

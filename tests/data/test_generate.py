@@ -94,10 +94,10 @@ def test_user_corpus(tmp_path: Path) -> None:
     ("kwargs", "message"),
     [
         ({"count": 0}, "pair count"),
-        ({"count": 5, "min_len": 10, "max_len": 4}, "--min-len"),
+        ({"count": 5, "min_len": 10, "max_len": 4}, "greater than the longest"),
         ({"count": 5, "style": "poetry"}, "unknown style"),
-        ({"count": 5, "shift": 26}, "--shift"),
-        ({"count": 5, "mid_word": 1.5}, "--mid-word"),
+        ({"count": 5, "shift": 26}, "shift must be in 0..25"),
+        ({"count": 5, "mid_word": 1.5}, "mid_word must be in"),
     ],
 )
 def test_bad_options(kwargs: dict[str, object], message: str) -> None:
