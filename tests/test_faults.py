@@ -501,12 +501,13 @@ def test_eval_options_that_would_print_an_empty_table(
 _REAPER = """
 import ctypes, os, signal, subprocess, sys, time
 ctypes.CDLL(None).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
-sig, cmd = int(sys.argv[1]), sys.argv[2:]
-p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-def workers():
+sig, cmd = int(sys.argv[1]), sys.argv[2:]  # sig -1: close the output pipe (`| head -1`)
+out = subprocess.PIPE if sig < 0 else subprocess.DEVNULL
+p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, start_new_session=True)
+def workers():  # forked or spawned; not multiprocessing's resource tracker
     try:
         kids = open(f"/proc/{p.pid}/task/{p.pid}/children").read().split()
-        return [k for k in kids if b"spawn_main" in open(f"/proc/{k}/cmdline", "rb").read()]
+        return [k for k in kids if b"resource_tracker" not in open(f"/proc/{k}/cmdline", "rb").read()]
     except OSError:
         return []
 seen, deadline = set(), time.time() + 90
@@ -514,7 +515,11 @@ while p.poll() is None and (len(seen) < 2 or sig) and time.time() < deadline:
     seen.update(workers())
     if sig and len(seen) >= 2:
         time.sleep(1.0)
-        os.killpg(p.pid, sig) if sig == signal.SIGINT else os.kill(p.pid, sig)
+        if sig < 0:
+            p.stdout.readline()
+            p.stdout.close()
+        else:
+            os.killpg(p.pid, sig) if sig == signal.SIGINT else os.kill(p.pid, sig)
         break
     time.sleep(0.02)
 err = p.stderr.read().decode()
@@ -568,6 +573,15 @@ def test_a_signal_with_workers_ends_them_all_quietly(
 def test_no_worker_left_after_a_normal_exit(tmp_path: Path, tiny_model: str) -> None:
     code, left, err = _with_workers(0, tmp_path, tiny_model, 20_000)
     assert code == 0, err
+    assert left == 0
+
+
+def test_no_worker_left_after_the_output_pipe_closes(tmp_path: Path, tiny_model: str) -> None:
+    """`decrypt --file F --jobs 2 | head -1`: the command ends on the broken pipe (exit 1, no
+    traceback) and ends its workers first."""
+    code, left, err = _with_workers(-1, tmp_path, tiny_model, 400_000)
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert code == 1, err
     assert left == 0
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -42,6 +43,10 @@ from caesar_rnn.signals import interruptible
 #: Lines per block: enough that each length in a block (4-64 letters) fills a batch of ~100+;
 #: an input longer than one block goes to the worker processes.
 CHUNK = 8192
+#: Lines this process decrypts itself before it forks its workers, so that the tables every
+#: decode builds on first use (the quadgram and language tables: ~0.5 s, ~250 MiB) are built
+#: once and shared by the workers, not built again in each.
+WARM = 2048
 #: Bytes per read in --whole: large reads, bounded memory.
 BLOCK = 1 << 22
 #: How far --whole reads ahead for the key's prefix when the text is short of letters.
@@ -67,6 +72,7 @@ Finish = Callable[[list[Decryption]], list[Decryption]]
 
 
 def _worker_init(model_dir: str, parent: int) -> None:
+    """A spawned worker: a fresh interpreter that loads the model itself."""
     global _worker_backend
     # Ctrl-C goes to the whole process group: the parent handles it (and ends the workers), so a
     # worker must not die of it with a traceback of its own. And a worker must not outlive its
@@ -74,6 +80,17 @@ def _worker_init(model_dir: str, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited already; kept if that changes
     _die_with_parent(parent)
     _worker_backend = load_backend(model_dir, "cpu")
+
+
+def _forked_init(backend: Backend, parent: int) -> None:
+    """A forked worker: the parent's loaded models (and every table it had built) are already
+    here, shared page by page until written. The parent's SIGTERM handler (``interruptible``)
+    came along too: a worker dies of SIGTERM (``Pool.terminate``) as a spawned one does."""
+    global _worker_backend
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
+    _worker_backend = backend
 
 
 def _die_with_parent(parent: int) -> None:
@@ -165,33 +182,28 @@ def _decrypt_blocks(
     blocks = line_blocks(it, chunk, max_chars)
     first = next(blocks, [])
     second = next(blocks, None)
+    args = (mode, window, key_prefix, calibration, top, finish)
     if jobs <= 1 or second is None:
         for block in chain([first], [second] if second else [], blocks):
             if block:
-                yield from _worker_run(
-                    block, mode, window, key_prefix, calibration, top, finish, backend
-                )
+                yield from _worker_run(block, *args, backend)
         return
     # SIGTERM, like Ctrl-C, raises here (``Interrupted``) so that the workers are ended and
     # waited for below: none is left running, or as a zombie, after the command exits.
     with interruptible():
-        pool = _start_pool(jobs, model_dir)
+        fork = _can_fork()
+        if fork:  # this process builds the tables its forked workers will share
+            warm, first = first[:WARM], first[WARM:]
+            yield from _worker_run(warm, *args, backend)
+        pool = _start_pool(jobs, model_dir, backend, fork)
         try:
-            pending: deque[tuple[list[str], Any]] = deque()
+            pending: deque[Any] = deque()
             for block in _pieces(chain([first, second], blocks), jobs):
-                pending.append(
-                    (
-                        block,
-                        pool.apply_async(
-                            _worker_run,
-                            (block, mode, window, key_prefix, calibration, top, finish),
-                        ),
-                    )
-                )
+                pending.append(pool.apply_async(_worker_run, (block, *args)))
                 while len(pending) > 2 * jobs:
-                    yield from _collect(*pending.popleft())
+                    yield from pending.popleft().get()
             while pending:
-                yield from _collect(*pending.popleft())
+                yield from pending.popleft().get()
         finally:
             pool.terminate()
             pool.join()
@@ -201,36 +213,58 @@ def _pieces(blocks: Iterable[list[str]], jobs: int) -> Iterator[list[str]]:
     """Each block cut into ``jobs`` near-equal pieces, so that the workers' shares of a file of
     a few blocks come out even (20,000 lines in blocks of 8,192: 10,000 each, not 11,808 and
     8,192)."""
-    for block in blocks:
+    for block in filter(None, blocks):
         size = -(-len(block) // jobs)
         yield from (block[i : i + size] for i in range(0, len(block), size))
 
 
-def _start_pool(jobs: int, model_dir: str | Path) -> Any:
+def _start_pool(jobs: int, model_dir: str | Path, backend: Backend, fork: bool) -> Any:
+    import multiprocessing
+
+    # Workers are born ignoring Ctrl-C (an ignored signal stays ignored across fork and exec, and
+    # Python keeps it so), so a Ctrl-C while they start cannot kill one with a traceback. The
+    # parent ignores it too for the few milliseconds the processes take to start.
+    old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        if fork:
+            # Unwritten output would be written again by a worker that exits normally.
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:
+                    stream.flush()
+            context = multiprocessing.get_context("fork")
+            return context.Pool(jobs, _forked_init, (backend, os.getpid()))
+        return _spawn_pool(jobs, model_dir)
+    finally:
+        signal.signal(signal.SIGINT, old_int)
+
+
+def _can_fork() -> bool:
+    """Whether workers may be forked from this process: on Linux, while it runs one thread (so
+    that no lock is held by a thread the child would not have, and its BLAS, which starts its
+    threads when it loads, is single-threaded, as a worker's must be: ``decrypt`` sets that)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # pragma: no cover - not Linux
+        return False
+
+
+def _spawn_pool(jobs: int, model_dir: str | Path) -> Any:
+    """Workers that start a fresh interpreter each and load the model from ``model_dir``."""
     import multiprocessing
 
     # Spawned workers read these when they import NumPy; the parent's own BLAS is untouched.
     saved = {k: os.environ.get(k) for k in _BLAS_THREADS}
     os.environ.update(dict.fromkeys(_BLAS_THREADS, "1"))
-    # Workers are born ignoring Ctrl-C (an ignored signal stays ignored across exec, and Python
-    # keeps it so), so a Ctrl-C while they import cannot kill one with a traceback. The parent
-    # ignores it too for the few milliseconds the processes take to start.
-    old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         return multiprocessing.get_context("spawn").Pool(
             jobs, _worker_init, (str(model_dir), os.getpid())
         )
     finally:
-        signal.signal(signal.SIGINT, old_int)
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-
-
-def _collect(block: list[str], result: Any) -> Iterator[Decryption]:
-    yield from result.get()
 
 
 # --- one long text ---------------------------------------------------------------------------

@@ -138,7 +138,9 @@ class Calibration:
         k = ev.scores.argmax(axis=1) if shifts is None else np.asarray(shifts)
         logit, per_letter, margin = ev.features(k)
         words = np.zeros(len(k))
-        for i in np.flatnonzero(ev.letters < self.words_below).tolist():
+        rows = np.flatnonzero(ev.letters < self.words_below).tolist()
+        readings.fill((i, int(k[i])) for i in rows)
+        for i in rows:
             words[i] = max(readings.words(i, int(k[i])), WORDS_CLIP)
         return np.stack([logit, per_letter, margin, words, np.ones(len(k))], axis=1)
 

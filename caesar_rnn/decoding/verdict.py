@@ -19,7 +19,7 @@ table for another language would carry that language's floors (and its scorers).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -42,14 +42,25 @@ class Readings:
         self.segmented = 0  # readings segmented so far (for timings)
 
     def words(self, i: int, shift: int) -> float:
-        key = (i, shift)
-        if key not in self._cache:
-            from caesar_rnn.classical.words import segmenter
+        self.fill([(i, shift)])
+        return self._cache[(i, shift)]
 
-            text = decrypt(self.messages[i], shift)
-            self._cache[key] = segmenter().score(text) / max(int(self.letters[i]), 1)
-            self.segmented += 1
-        return self._cache[key]
+    def fill(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Score every (message, shift) reading in ``pairs`` not scored yet, all at once."""
+        todo = [p for p in dict.fromkeys(pairs) if p not in self._cache]
+        if not todo:
+            return
+        from caesar_rnn.classical.words import segmenter
+
+        seg = segmenter()
+        texts = [decrypt(self.messages[i], k) for i, k in todo]
+        # The words cracker's split of many texts at once (the same bits as ``score``, one by
+        # one), where this version of it has one.
+        many = getattr(seg, "scores", None)
+        raw = many(texts) if many is not None else [seg.score(t) for t in texts]
+        for (i, k), score in zip(todo, raw, strict=True):
+            self._cache[(i, k)] = float(score) / max(int(self.letters[i]), 1)
+        self.segmented += len(todo)
 
 
 @dataclass
@@ -74,7 +85,10 @@ class Verdict:
         unsure = ~out & (best >= np.asarray(self.quadgram_low)[bins])
         q_best = quadgrams.argmax(axis=1)
         floor = np.asarray(self.words_floor)
-        for i in np.flatnonzero(unsure).tolist():
+        rows = np.flatnonzero(unsure).tolist()
+        pairs = [(i, int(k)) for i in rows for k in (model_best[i], q_best[i])]
+        readings.fill(pairs)
+        for i in rows:
             shifts = {int(model_best[i]), int(q_best[i])}
             out[i] = max(readings.words(i, k) for k in shifts) >= floor[bins[i]]
         return out

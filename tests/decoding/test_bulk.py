@@ -50,6 +50,27 @@ def test_jobs_keep_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert two.stderr.count("reads as French") == 10
 
 
+@pytest.mark.parametrize("fork", [True, False])
+def test_forked_and_spawned_workers_give_the_same_answers(
+    fork: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forked workers (sharing this process's models and tables, after it decrypted the first
+    ``WARM`` lines itself) and spawned ones (loading the model) answer as one process does, in
+    order."""
+    monkeypatch.setattr(bulk, "CHUNK", 7)
+    monkeypatch.setattr(bulk, "WARM", 3)
+    monkeypatch.setattr(bulk, "_can_fork", lambda: fork)
+    started = []
+    pool = bulk._start_pool
+    monkeypatch.setattr(bulk, "_start_pool", lambda *a: started.append(a[-1]) or pool(*a))
+    lines = [encrypt(w, k) for k, w in enumerate(["hello world", "", "Attack at dawn!"] * 9)]
+    model = shipped_model_dir()
+    backend = load_backend(model)
+    got = [d.to_dict() for d in bulk.decrypt_parallel(lines, backend, model, jobs=2)]
+    assert started == [fork]
+    assert got == [d.to_dict() for d in decrypt_messages(lines, backend)]
+
+
 def test_finish_runs_on_every_block(monkeypatch: pytest.MonkeyPatch) -> None:
     """``finish`` maps every block's answers, in the workers and in this process alike."""
     from functools import partial
@@ -76,6 +97,7 @@ def test_pieces_share_blocks_evenly() -> None:
     assert sum(pieces, []) == sum(blocks, [])
     assert [len(p) for p in bulk._pieces([[1, 2, 3]], 2)] == [2, 1]
     assert [len(p) for p in bulk._pieces([[1]], 4)] == [1]
+    assert [len(p) for p in bulk._pieces([[], [1, 2]], 2)] == [1, 1]  # none empty
 
 
 def test_whole_keeps_lines_and_case_under_one_key(tmp_path: Path) -> None:
