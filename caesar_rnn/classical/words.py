@@ -13,10 +13,12 @@ Where the message has spaces or punctuation (the natural style), its runs of let
 words: each run is scored on its own, and splitting a run costs ``Params.split`` per cut.
 
 A candidate's score (natural log) is that split's log-probability plus ``Params.lam`` times its
-quadgram log-likelihood. Segmenting is pure Python, so the quadgram scores of all 26 shifts come
-first (vectorised) and only the shifts within ``Params.margin`` (log10) of the best one, at most
-``Params.max_shifts``, and those whose first ``Params.prefix`` letters start a known word, are
-segmented; the others keep the quadgram part plus a floor for the words part (the whole message as one unknown word), which ranks them below. Runs are cached.
+quadgram log-likelihood. Segmenting costs far more than n-grams, so the letter-trigram scores of
+all 26 shifts come first (vectorised) and only the shifts within ``Params.margin`` (log10) of the
+best one, at most ``Params.max_shifts``, and those whose first ``Params.prefix`` letters start a
+known word, are segmented (all of a call's at once in NumPy, ``Segmenter.scores``; one text in
+pure Python, ``Segmenter.score``: the same scores bit for bit); the others rank below them in
+trigram order. Runs are cached.
 The parameters were chosen on text outside every evaluation set (experiments/words-solver/).
 """
 
