@@ -1,6 +1,6 @@
 """Build the words cracker's packaged lexicon, caesar_rnn/classical/words.safetensors.
 
-    python scripts/build_words_table.py [--out caesar_rnn/classical/words.safetensors]
+    python scripts/build_words_table.py [--out caesar_rnn/classical/words.safetensors]   # + words-trie.safetensors
 
 From symspellpy's Google Books lists (the model's training source too): the word counts
 (frequency_dictionary_en_82_765.txt; apostrophes dropped, since "don't" reads "dont" once
@@ -22,7 +22,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from caesar_rnn.classical.words import TABLE, Lexicon
+from caesar_rnn.classical import wordtrie
+from caesar_rnn.classical.words import TABLE, TRIE, Lexicon
 from caesar_rnn.data.corpus import BIGRAM_FILE, UNIGRAM_FILE, _symspell_file
 from caesar_rnn.files import atomic_write_bytes
 
@@ -73,16 +74,22 @@ def add_wordfreq(uni: dict[str, float]) -> int:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument(
+        "--out", type=Path, default=OUT, help=f"the buckets; the trie goes to {TRIE} beside it"
+    )
     args = ap.parse_args()
     uni, bi = symspell_counts()
     added = add_wordfreq(uni)
     lex = Lexicon.from_counts(uni, bi)
     data = lex.to_bytes()
     atomic_write_bytes(args.out, data)
+    # The trie from the buckets' float32 values (the same as the buckets read back).
+    trie = wordtrie.to_bytes(wordtrie.pack(lex.starts, lex.logp, lex.ends, lex.pairs))
+    atomic_write_bytes(args.out.with_name(TRIE), trie)
     n_pairs = sum(map(len, lex.pairs.values()))
     print(
-        f"wrote {args.out}: {len(data) / 1e6:.2f} MB, {len(lex.logp):,} words ({added:,} from "
+        f"wrote {args.out}: {len(data) / 1e6:.2f} MB (trie {len(trie) / 1e6:.2f} MB), "
+        f"{len(lex.logp):,} words ({added:,} from "
         f"wordfreq), {n_pairs:,} pairs, "
         f"{len(lex.starts):,} word starts, {len(lex.ends):,} word ends",
         file=sys.stderr,

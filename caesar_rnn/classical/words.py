@@ -13,10 +13,12 @@ Where the message has spaces or punctuation (the natural style), its runs of let
 words: each run is scored on its own, and splitting a run costs ``Params.split`` per cut.
 
 A candidate's score (natural log) is that split's log-probability plus ``Params.lam`` times its
-quadgram log-likelihood. Segmenting is pure Python, so the quadgram scores of all 26 shifts come
-first (vectorised) and only the shifts within ``Params.margin`` (log10) of the best one, at most
-``Params.max_shifts``, and those whose first ``Params.prefix`` letters start a known word, are
-segmented; the others keep the quadgram part plus a floor for the words part (the whole message as one unknown word), which ranks them below. Runs are cached.
+quadgram log-likelihood. Segmenting costs far more than n-grams, so the letter-trigram scores of
+all 26 shifts come first (vectorised) and only the shifts within ``Params.margin`` (log10) of the
+best one, at most ``Params.max_shifts``, and those whose first ``Params.prefix`` letters start a
+known word, are segmented (all of a call's at once in NumPy, ``Segmenter.scores``; one text in
+pure Python, ``Segmenter.score``: the same scores bit for bit); the others rank below them in
+trigram order. Runs are cached.
 The parameters were chosen on text outside every evaluation set (experiments/words-solver/).
 """
 
@@ -26,16 +28,19 @@ import collections
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
+from typing import TypeVar
 
 import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS, count_letters, decrypt
+from caesar_rnn.classical import wordtrie
 from caesar_rnn.classical.lexicon import Lexicon
 from caesar_rnn.classical.ngrams import ngram_logp
+from caesar_rnn.classical.wordtrie import WordTrie
 from caesar_rnn.errors import CaesarRNNError
 
 #: Longest word the segmenter tries (letters); longer runs are cut into pieces.
@@ -46,6 +51,7 @@ _RUN = re.compile(r"[a-z]+")
 #: The cheap scorer that picks which shifts to split: letter trigrams (its 26-shift table builds in
 #: milliseconds, the quadgram's in a second).
 PRUNE_ORDER = 3
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -68,17 +74,31 @@ class Params:
 TABLE = "words.safetensors"
 
 
+#: The same lexicon as arrays, for splitting many candidates at once (``wordtrie``).
+TRIE = "words-trie.safetensors"
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The packaged lexicon (symspellpy's word and word-pair counts), opened once per process
     (its buckets are read as lookups need them, ``caesar_rnn.classical.lexicon``); nothing is
     written anywhere."""
+    return _open(TABLE, Lexicon.from_bytes)
+
+
+@lru_cache(maxsize=1)
+def word_trie() -> WordTrie:
+    """The packaged lexicon as a trie of arrays (``caesar_rnn.classical.wordtrie``), read once
+    per process when many candidates are split at once."""
+    return _open(TRIE, wordtrie.from_bytes)
+
+
+def _open(name: str, parse: Callable[[bytes], _T]) -> _T:
     try:
-        data = resources.files("caesar_rnn.classical").joinpath(TABLE).read_bytes()
-        return Lexicon.from_bytes(data)
+        return parse(resources.files("caesar_rnn.classical").joinpath(name).read_bytes())
     except Exception as exc:  # missing or damaged (safetensors and zlib raise their own errors)
         raise CaesarRNNError(
-            f"the word table {TABLE} is missing or damaged ({type(exc).__name__}); "
+            f"the word table {name} is missing or damaged ({type(exc).__name__}); "
             "reinstall caesar-rnn or rebuild it with scripts/build_words_table.py"
         ) from None
 
@@ -121,10 +141,26 @@ def _backtrack(run: str, back: list[int]) -> tuple[str, ...]:
 class Segmenter:
     """Best splits of runs of letters into words, cached per (run, previous word, edges)."""
 
-    def __init__(self, lex: Lexicon, params: Params) -> None:
-        self.lex = lex
+    def __init__(self, lex: Lexicon | None, params: Params) -> None:
+        """``lex``: None for the packaged lexicon (read when first needed: ``scores`` reads
+        only its trie, ``word_trie``)."""
+        self._lex = lex
         self.p = params
         self.run_score = lru_cache(maxsize=1 << 16)(self._run_score)
+        #: ``scores``' cache: (run, previous piece's trie node, opens, closes, cut) -> (score, node)
+        self.batch_cache: dict[tuple, tuple[float, int]] = {}
+
+    @cached_property
+    def lex(self) -> Lexicon:
+        return self._lex if self._lex is not None else lexicon()
+
+    @cached_property
+    def trie(self) -> WordTrie:
+        """The lexicon's trie: the packaged one's, or built from another lexicon's tables."""
+        lex = self._lex
+        if lex is None or (lexicon.cache_info().currsize and lex is lexicon()):
+            return word_trie()
+        return WordTrie(wordtrie.pack(lex.starts, lex.logp, lex.ends, lex.pairs))
 
     def _run_score(
         self, run: str, prev: str | None, start: bool, end: bool, cut: float
@@ -209,6 +245,13 @@ class Segmenter:
     def score(self, text: str) -> float:
         return self.split(text)[0]
 
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """(T,) ``score`` of each text, bit for bit, with many texts split at once in NumPy
+        (``caesar_rnn.classical.batchsplit``)."""
+        from caesar_rnn.classical.batchsplit import split_scores
+
+        return split_scores(texts, self)
+
 
 def prepare() -> None:
     """Load every table now (for timings that should not include it)."""
@@ -216,36 +259,73 @@ def prepare() -> None:
 
     prepare_ngrams()
     lexicon()
+    word_trie()
     _letter_tables()
 
 
 @lru_cache(maxsize=4)
 def segmenter(params: Params = Params()) -> Segmenter:
-    return Segmenter(lexicon(), params)
+    return Segmenter(None, params)
 
 
-def prefix_hits(messages: Sequence[str], k: int, lex: Lexicon, below: int = 0) -> np.ndarray:
+def prefix_hits(messages: Sequence[str], k: int, trie: WordTrie, below: int = 0) -> np.ndarray:
     """(B, 26) bool: the shifts under which the first k letters of a message's first run of
     letters start a known word (a cheap net for the shifts the trigram pruning would drop:
     "puzzle" and "calmly" score low on letter trigrams). A first run shorter than k counts only
     where it is the whole message: short words start too many known words to be a filter."""
     out = np.zeros((len(messages), N_LETTERS), bool)
-    firsts: dict[int, list[tuple[int, list[int]]]] = {}
-    for b, m in enumerate(messages):
+    is_ascii = np.fromiter(map(str.isascii, messages), bool, len(messages))
+    if is_ascii.all():
+        heads = _ascii_heads(list(messages), k, below)
+    else:
+        ascii_ = np.flatnonzero(is_ascii)
+        heads = _ascii_heads([messages[b] for b in ascii_.tolist()], k, below)
+        heads = {n: (ascii_[rows], c) for n, (rows, c) in heads.items()}
+    others: dict[int, list[tuple[int, list[int]]]] = {}
+    for b in np.flatnonzero(~is_ascii).tolist():
+        m = messages[b]
         if below and count_letters(m) >= below:
             continue
-        runs = _RUN.finditer(m.lower())
+        runs = _RUN.finditer(m.lower())  # lower() makes ASCII letters of some others (K, İ)
         first, second = next(runs, None), next(runs, None)
         if first and (len(first.group()) >= k or second is None):
             head = [ord(ch) - 97 for ch in first.group()[:k]]
-            firsts.setdefault(len(head), []).append((b, head))
-    for n, rows in firsts.items():
-        c = np.asarray([h for _, h in rows], np.int64)  # (b, n)
+            others.setdefault(len(head), []).append((b, head))
+    for n, found in others.items():
+        rows, c = heads.get(n, (np.zeros(0, np.int64), np.zeros((0, n), np.int64)))
+        more = np.asarray([b for b, _ in found]), np.asarray([h for _, h in found], np.int64)
+        heads[n] = np.concatenate([rows, more[0]]), np.concatenate([c, more[1]])
+    for n, (rows, c) in heads.items():  # c: (b, n) letters 0..25
         plain = (c[:, None, :] - np.arange(N_LETTERS)[None, :, None]) % N_LETTERS  # (b, 26, n)
         code = (plain * N_LETTERS ** np.arange(n - 1, -1, -1)).sum(axis=2)  # (b, 26)
-        known = lex.prefix_codes(n)
-        pos = np.searchsorted(known, code).clip(max=len(known) - 1)
-        out[[b for b, _ in rows]] = known[pos] == code
+        out[rows] = trie.has_prefix(n, code)
+    return out
+
+
+def _ascii_heads(
+    messages: list[str], k: int, below: int
+) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """``prefix_hits``' heads of ASCII messages, found on their bytes all at once: by head
+    length n, (the messages' indices, (b, n) the first n letters of the first run, 0..25)."""
+    if not messages:
+        return {}
+    low = np.frombuffer(("\n".join(messages) + "\n").encode("ascii"), np.uint8) | 0x20
+    letter = (low >= 97) & (low <= 122)  # A-Z and a-z: "| 0x20" maps no other byte there
+    starts = np.cumsum([0] + [len(m) + 1 for m in messages[:-1]])
+    count = np.add.reduceat(letter.astype(np.int64), starts)
+    at = np.flatnonzero(letter)
+    if not len(at):
+        return {}
+    p0 = at[np.minimum(np.searchsorted(at, starts), len(at) - 1)]  # the first letter
+    gaps = np.flatnonzero(~letter)  # each message ends on the "\n" after it
+    run = gaps[np.searchsorted(gaps, p0)] - p0  # the first run's length
+    ok = (count > 0) & ((run >= k) | (run == count)) & ((count < below) | (below == 0))
+    head = np.minimum(run, k)
+    out = {}
+    for n in range(1, k + 1):  # (not np.unique: its first call imports ~30 ms of NumPy)
+        rows = np.flatnonzero(ok & (head == n))
+        if len(rows):
+            out[n] = rows, low[p0[rows, None] + np.arange(n)].astype(np.int64) - 97
     return out
 
 
@@ -260,20 +340,29 @@ def word_scores(
     from caesar_rnn.classical.crackers import ngram_scores
 
     out = ngram_scores(messages, PRUNE_ORDER) * _LN10  # (B, 26)
-    order = np.argsort(-out, axis=1, kind="stable")[:, : params.max_shifts]  # (B, K)
     top = out.max(axis=1, keepdims=True)  # (B, 1)
-    near = np.take_along_axis(out, order, axis=1) >= top - params.margin * _LN10  # (B, K)
-    chosen = np.zeros(out.shape, bool)  # (B, 26)
-    np.put_along_axis(chosen, order, near, axis=1)
+    chosen = out >= top - params.margin * _LN10  # (B, 26): near the best
+    crowded = np.flatnonzero(chosen.sum(axis=1) > params.max_shifts)
+    if len(crowded):  # keep the max_shifts best of those (ties: the smaller shift)
+        order = np.argsort(-out[crowded], axis=1, kind="stable")[:, params.max_shifts :]
+        keep = chosen[crowded]
+        np.put_along_axis(keep, order, False, axis=1)
+        chosen[crowded] = keep
     if params.prefix:
-        lex = seg.lex if seg else lexicon()
-        chosen |= prefix_hits(messages, params.prefix, lex, params.prefix_below)
+        trie = seg.trie if seg else word_trie()
+        chosen |= prefix_hits(messages, params.prefix, trie, params.prefix_below)
     undecided = np.flatnonzero((chosen.sum(axis=1) > 1) & out.any(axis=1))
-    if len(undecided):
-        seg = seg or segmenter(params)
-    for b in undecided.tolist():
-        shifts = np.flatnonzero(chosen[b]).tolist()
-        scored = [seg.score(decrypt(messages[b], s)) for s in shifts]  # type: ignore[union-attr]
-        out[b] = min(scored) - (top[b] - out[b])
-        out[b, shifts] = scored
+    if not len(undecided):
+        return out
+    seg = seg or segmenter(params)
+    rows, shifts = np.nonzero(chosen[undecided])  # row-major: each message's shifts together
+    texts = [
+        decrypt(messages[undecided[r]], s)
+        for r, s in zip(rows.tolist(), shifts.tolist(), strict=True)
+    ]
+    cuts = np.cumsum(chosen[undecided].sum(axis=1))[:-1]
+    parts = zip(np.split(seg.scores(texts), cuts), np.split(shifts, cuts), strict=True)
+    for b, (scored, these) in zip(undecided.tolist(), parts, strict=True):
+        out[b] = scored.min() - (top[b] - out[b])
+        out[b, these] = scored
     return out
