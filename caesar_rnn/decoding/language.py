@@ -16,6 +16,16 @@ model's there; 3 gives up little of the other languages' (91.1 % at 8 letters, 9
 (experiments/non-english/decrypt_rule.py). Beyond ``LONG`` letters, and where digits are written
 inside words (CTF flags), the model's key stands and only its language is found.
 
+English first (round 3, experiments/non-english/README.md; chosen on English tuning prose and
+generated text of 27 languages, held-out English then within a message or so of the model
+alone): three checks keep a right English answer where the chain prefers another language's
+reading at another key. The model's key prior (``key_prior``: half the log10 odds of its
+calibrated confidence, where its verdict says English) is added to every language's reading at
+the model's key; English's head start is ``SHORT_PRIOR`` more at 6-7 letters; and where the
+step still moves off the key of an answer the model reads as English, the model's answer comes
+back unless the new reading's words in its language score at least as well as the model's
+reading's words in English (``_words_or_model``).
+
 With a given language: English is the model alone; any other is that language's crack.
 """
 
@@ -50,6 +60,9 @@ KEY_MAX = 3.0
 #: English's head start is ``SHORT_PRIOR`` more from ``SHORT_FROM`` (at least
 #: ``langid.MIN_LETTERS``) to ``SHORT_UNTIL`` - 1 letters, where the words weigh in on few letters.
 SHORT_PRIOR = 1.0
+#: How much more (log10) the words of a reading at another key must score in its language than
+#: the model's reading's in English for the step to leave an answer the model reads as English.
+WORDS_LEAD: float | None = 0.0
 SHORT_FROM = 6
 SHORT_UNTIL = 8
 _LN10 = float(np.log(10.0))
@@ -100,7 +113,45 @@ def with_language(
             out[todo[j]] = (
                 replace(d, language=code) if keep else reading(d, s[named[m], m], code, top, k)
             )
+    _words_or_model(results, todo, heads, out)
     return out
+
+
+def _words_or_model(
+    results: list[Decryption], todo: list[int], heads: list[str], out: list[Decryption]
+) -> None:
+    """Where ``out`` moved off the key of a model answer that reads as English (verdict true),
+    of ``langid.MIN_LETTERS`` letters or more, the model's answer comes back unless the new
+    reading's words in its language score at least ``WORDS_LEAD`` more than the model's reading's
+    words in English (``langid.word_scores``; None: no check). Its language is then the best at
+    the model's key (chain, English's head start, accents)."""
+    from caesar_rnn.classical.langid import MIN_LETTERS, word_scores
+
+    if WORDS_LEAD is None:
+        return
+    moved = [
+        (i, h) for i, h in zip(todo, heads, strict=True)
+        if out[i].shift != _shift(results[i]) and results[i].english is True
+        and count_letters(h) >= MIN_LETTERS
+    ]  # fmt: skip
+    if not moved:
+        return
+    new = word_scores(
+        [out[i].plaintext for i, _ in moved], [str(out[i].language) for i, _ in moved]
+    )
+    old = word_scores([results[i].plaintext for i, _ in moved], [ENGLISH] * len(moved))
+    back = [(i, h) for (i, h), a, b in zip(moved, new, old, strict=True) if a < b + WORDS_LEAD]
+    if back:
+        from caesar_rnn.classical.langid import accent_scores
+        from caesar_rnn.classical.multilang import language_scores
+
+        codes, sub = list(CODES), [h for _, h in back]
+        keys = np.array([_shift(results[i]) for i, _ in back])
+        at = language_scores(sub, codes)[:, np.arange(len(back)), keys]  # (L, b)
+        at[codes.index(ENGLISH)] += english_prior(np.array([count_letters(h) for h in sub]))
+        at += accent_scores(sub, codes)
+        for (i, _), m in zip(back, at.argmax(axis=0).tolist(), strict=True):
+            out[i] = replace(results[i], language=codes[m])
 
 
 def _search(

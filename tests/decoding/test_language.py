@@ -193,3 +193,23 @@ def test_search_decides_as_scoring_every_message(monkeypatch: pytest.MonkeyPatch
 def _every_message_hard(results, todo, heads, out, top):  # type: ignore[no-untyped-def]
     """``_search`` that answers nothing itself: every message goes through ``_name``."""
     return np.arange(len(todo))
+
+
+@pytest.mark.parametrize(
+    ("cipher", "shift", "conf"),
+    [("xzhmfxnkcy", 5, 0.83), ('aykj. Ayk "ij z', 6, 0.995), ("kiuljmejyc", 16, 0.61)],
+)
+def test_a_reading_without_more_words_leaves_the_model_answer(
+    cipher: str, shift: int, conf: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # English read by the model (verdict true) that the chain prefers in another language, at
+    # another key; that reading's words in its language score lower than the model's in English.
+    d = Decryption(cipher, encrypt(cipher, -shift), shift, conf, True, [], True)
+    [kept] = language.with_language([d], top=0)  # named: the best language at the model's key
+    assert kept.shift == shift and kept.decode == "key" and kept.language is not None
+    monkeypatch.setattr(language, "WORDS_LEAD", None)  # the check off: another language's key
+    [moved] = language.with_language([d], top=0)
+    assert moved.shift != shift and moved.decode == "ngram"
+    monkeypatch.setattr(language, "WORDS_LEAD", 0.0)
+    d.english = False  # the model says no shift reads as English: no check
+    assert language.with_language([d], top=0)[0].shift != shift
