@@ -2,15 +2,16 @@
 leaves a right English answer, and which rule keeps English without costing the other languages.
 
     python experiments/non-english/english_first.py diagnose
-    python experiments/non-english/english_first.py grid
+    python experiments/non-english/english_first.py grid W:SP:LEAD ... [--ud]
 
 Sets (cached under /tmp/langid-cache): ``tune-en``, English tuning prose
-(scripts/tuning_text.py: Python's docs and docstrings, the manual pages; 400 messages per length
-4/6/8/10/12/16 and style, seed 0); ``gen`` / ``gen2``, gen-data --lang text of all 27 languages
-(100 per language, length 4-64 and style; experiments/non-english/langid.py). The model's
-answers are cached; ``decoding.language.with_language`` is run on them as decrypt runs it.
-UD dev and the novels are not read here (held out: scripts/language_report.py,
-scripts/accuracy_report.py).
+(scripts/tuning_text.py: Python's docs and docstrings, the manual pages; 600 messages per length
+4/6/8/10/12/16 and style, seed 0), ``tune-vim``, the prose of Vim's user manual, and both again
+with every message starting inside a word (``-mid``); ``gen`` / ``gen2``, gen-data --lang text
+of all 27 languages (100 per language, length 4-64 and style; experiments/non-english/langid.py),
+``gen6`` the same at 6 letters (seed 3006). The model's answers are cached;
+``decoding.language.with_language`` is run on them as decrypt runs it. UD dev and the novels
+are read only with ``--ud`` (held out, as scripts/language_report.py draws them: a check).
 """
 
 from __future__ import annotations
@@ -48,19 +49,24 @@ def dataset(kind: str) -> dict:
     path = X.CACHE / f"{kind}-first.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())  # noqa: S301  (our own cache)
-    if kind in ("tune-en", "tune-vim"):
+    if kind.startswith("tune-"):
         from tuning_text import tuning_words
 
         from caesar_rnn.data.corpus import TextCorpus
         from caesar_rnn.evaluation.evaluate import sample_messages
 
         toks = (
-            vim_words() if kind == "tune-vim" else [w for ws in tuning_words().values() for w in ws]
+            vim_words()
+            if kind.startswith("tune-vim")
+            else [w for ws in tuning_words().values() for w in ws]
         )
         cum = [0]
         for t in toks:
             cum.append(cum[-1] + sum(ch.isascii() and ch.isalpha() for ch in t))
-        msgs = sample_messages(TextCorpus(toks, cum), PER, TUNE_LENGTHS, ("letters", "natural"), 0)
+        mid = 1.0 if kind.endswith("-mid") else 0.0  # every message starts inside a word
+        msgs = sample_messages(
+            TextCorpus(toks, cum), PER, TUNE_LENGTHS, ("letters", "natural"), 0, mid
+        )
         out = {
             "cipher": [m.ciphertext for m in msgs],
             "shift": np.array([m.shift for m in msgs]),
@@ -122,13 +128,14 @@ def cells(d: dict, ok: np.ndarray, langs: list[int] | None, lengths: tuple[int, 
     return " | ".join(out)
 
 
-KINDS = [k for k in ("gen", "gen2", "gen6") if "--english" not in sys.argv]
+TUNE = ["tune-en", "tune-vim", "tune-en-mid", "tune-vim-mid"]
+KINDS = ["gen", "gen2", "gen6"]
 UD12 = [CODES.index(c) for c in X.UD]
 EN = [CODES.index("en")]
 
 
 def report(tag: str) -> None:
-    for kind in ("tune-en", "tune-vim"):
+    for kind in TUNE:
         t = dataset(kind)
         shift, _ = run(t)
         model = np.array([-1 if r.shift is None else r.shift for r in t["results"]])
@@ -179,17 +186,19 @@ def diagnose() -> None:
 
 
 def grid(args: list[str]) -> None:
-    """``W:MAX`` pairs: decoding.language's KEY_WEIGHT and KEY_MAX."""
+    """``W:SP:LEAD`` settings: decoding.language's KEY_WEIGHT, SHORT_PRIOR and WORDS_LEAD
+    (``none``: no words check); ``--ud`` adds the held-out UD dev + novels (a check, never the
+    choice)."""
     from caesar_rnn.decoding import language
 
-    args = [a for a in args if a != "--english"]
-    if "--ud" in args:  # held out: the check, never the choice
+    if "--ud" in args:
         args.remove("--ud")
         KINDS.append("ud")
-    for a in args or ["0:4"]:
-        w, top = map(float, a.split(":"))
-        language.KEY_WEIGHT, language.KEY_MAX = w, top
-        report(f"W={w} MAX={top}")
+    for a in args or ["0.5:1:0"]:
+        w, sp, lead = a.split(":")
+        language.KEY_WEIGHT, language.SHORT_PRIOR = float(w), float(sp)
+        language.WORDS_LEAD = None if lead == "none" else float(lead)
+        report(f"W={w} SP={sp} LEAD={lead}")
 
 
 if __name__ == "__main__":
