@@ -1,7 +1,9 @@
 """decrypt's language step against the model on English (issue 22, round 3): where the step
 leaves a right English answer, and which rule keeps English without costing the other languages.
 
-    python experiments/non-english/english_first.py diagnose
+    python experiments/non-english/english_first.py diagnose  # diagnose.txt
+    python experiments/non-english/english_first.py words   # words_diff.txt
+    python experiments/non-english/english_first.py fit     # per-language calibration
     python experiments/non-english/english_first.py grid W:SP:LEAD ... [--ud]
 
 Sets (cached under /tmp/langid-cache): ``tune-en``, English tuning prose
@@ -201,11 +203,31 @@ def grid(args: list[str]) -> None:
         report(f"W={w} SP={sp} LEAD={lead}")
 
 
-if __name__ == "__main__":
-    if sys.argv[1] == "diagnose":
-        diagnose()
-    else:
-        grid(sys.argv[2:])
+def words() -> None:
+    """For the answers the step moves off the key of a model answer with the English verdict
+    true: the new reading's word score in its language minus the model reading's in English
+    (``langid.word_scores``), for the ones it loses (the model was right) and wins."""
+    from caesar_rnn.cipher import decrypt
+    from caesar_rnn.classical.langid import word_scores
+
+    for kind in [*TUNE, "gen", "gen2", "gen6"]:
+        d = dataset(kind)
+        shift, lang = run(d)
+        model = np.array([-1 if r.shift is None else r.shift for r in d["results"]])
+        sure = np.array([r.english is True for r in d["results"]])
+        idx = np.flatnonzero((shift != model) & (model >= 0) & sure)
+        new = word_scores([decrypt(d["cipher"][i], int(shift[i])) for i in idx],
+                          [CODES[lang[i]] for i in idx])  # fmt: skip
+        old = word_scores([d["results"][i].plaintext for i in idx], ["en"] * len(idx))
+        diff = np.array(new) - np.array(old)
+        right, mright = shift[idx] == d["shift"][idx], model[idx] == d["shift"][idx]
+        for name, m in (("lost", mright & ~right), ("won", ~mright & right)):
+            for st in (0, 1):
+                mm = m & (d["style"][idx] == st)
+                if mm.any():
+                    q = np.quantile(diff[mm], [0.05, 0.25, 0.5]).round(1).tolist()
+                    print(f"{kind} {name} style={st} n={int(mm.sum())} quantiles 5/25/50 %: {q}"
+                          f" below 0: {np.mean(diff[mm] < 0):.2f}")  # fmt: skip
 
 
 def fit_calibration(kind: str = "gen") -> dict[str, tuple[float, float]]:
@@ -230,3 +252,15 @@ def fit_calibration(kind: str = "gen") -> dict[str, tuple[float, float]]:
             w -= np.linalg.solve(h, g)
         out[code] = (round(float(w[0]), 2), round(float(w[1]), 2))
     return out
+
+
+if __name__ == "__main__":
+    if sys.argv[1] in ("diagnose", "words"):  # the step as it was (round 2)
+        from caesar_rnn.decoding import language
+
+        language.KEY_WEIGHT, language.SHORT_PRIOR, language.WORDS_LEAD = 0.0, 0.0, None
+        diagnose() if sys.argv[1] == "diagnose" else words()
+    elif sys.argv[1] == "fit":
+        print(fit_calibration("gen"), fit_calibration("gen2"), sep="\n")
+    else:
+        grid(sys.argv[2:])
