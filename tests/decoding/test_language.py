@@ -107,16 +107,22 @@ def test_long_messages_keep_the_model_key() -> None:
     assert d.language == "fr" and d.decode == "ngram"  # given: the language's crack
 
 
-def test_english_is_weighed_at_the_models_reading(monkeypatch: pytest.MonkeyPatch) -> None:
-    # English's best chain score moves to the model's shift (its words are then the model's
-    # reading's); the score it leaves is the model shift's; -1 leaves a message as it was.
-    seen = {}
+def _seen_scores(monkeypatch: pytest.MonkeyPatch) -> dict[str, np.ndarray]:
+    """``langid.best_pairs`` replaced by the plain best pair; what it was given, under "s"."""
+    seen: dict[str, np.ndarray] = {}
 
     def fake_pairs(heads, s, codes):  # type: ignore[no-untyped-def]
         seen["s"] = s.copy()
         return s.max(axis=2).argmax(axis=0), s.max(axis=0).argmax(axis=1)
 
     monkeypatch.setattr("caesar_rnn.classical.langid.best_pairs", fake_pairs)
+    return seen
+
+
+def test_english_is_weighed_at_the_models_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    # English's best chain score moves to the model's shift (its words are then the model's
+    # reading's); the score it leaves is the model shift's; -1 leaves a message as it was.
+    seen = _seen_scores(monkeypatch)
     s = np.zeros((2, 2, 26))
     s[0, :, 5], s[0, :, 2], s[1, :, 9] = 1.0, 0.25, 0.5
     language._name(["abc", "abc"], s, ["en", "fr"], np.array([2, -1]), np.zeros(2))
@@ -146,13 +152,7 @@ def test_key_prior() -> None:
 
 
 def test_key_prior_is_added_at_the_models_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen = {}
-
-    def fake_pairs(heads, s, codes):  # type: ignore[no-untyped-def]
-        seen["s"] = s.copy()
-        return s.max(axis=2).argmax(axis=0), s.max(axis=0).argmax(axis=1)
-
-    monkeypatch.setattr("caesar_rnn.classical.langid.best_pairs", fake_pairs)
+    seen = _seen_scores(monkeypatch)
     s = np.zeros((2, 2, 26))
     language._name(["abcdefghij"] * 2, s, ["en", "fr"], np.array([3, -1]), np.array([1.5, 2.0]))
     got = seen["s"] - language.english_prior(np.array([10, 10]))[None, :, None] * [[[1]], [[0]]]
