@@ -206,7 +206,11 @@ HOW = """## How it works
   the language's 20,000 commonest (`caesar_rnn/classical/langid.py`, why:
   [experiments/non-english](../experiments/non-english/README.md), "Naming the language";
   English's pair is weighed at the model's reading, its best chain score moved to the model's
-  shift, round 2). When the best pair is English, the model's answer stands (`"language": "en"`); when
+  shift, round 2). English first (round 3): every language's reading at the model's key gains
+  half the log10 odds of the model's calibrated confidence (where its verdict says English),
+  English's head start is 10^4 at 6-7 letters, and a reading at another key replaces an answer
+  the model reads as English only if its words score at least as well in its language as the
+  model's reading's in English. When the best pair is English, the model's answer stands (`"language": "en"`); when
   another language wins, its quadgram reading replaces the model's (`"decode": "ngram"`,
   `"calibrated": false`, confidence the reading's share of the 26 shifts' likelihoods; the
   English verdict `"english"` is the model's, unchanged). `--lang CODE` gives the language
@@ -259,7 +263,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "*quadgram, English*, `crack`. After: *quadgram, language given*, `crack --lang CODE`; "
         "*quadgram, language found*, `crack --lang auto`; **decrypt**, the `decrypt` default: "
         "the model's answer unless the text reads at least 10^"
-        f"{ENGLISH_PRIOR:g} times likelier as another language (letter chain, accents, words), "
+        f"{ENGLISH_PRIOR:g} times likelier as another language (letter chain, accents, words; "
+        "more where the model is sure of its key, and at 6-7 letters), "
         "then that language's quadgram crack (caesar_rnn/decoding/language.py).",
         *([] if args.rows else [f"- The whole run took {time.perf_counter() - t0:.0f} s."]),
         "",

@@ -50,6 +50,7 @@ def test_english_prior_keeps_the_model_on_short_english(
     [d] = language.with_language([_model_answer(c, 5)])
     assert d.language == "en" and d.plaintext == word
     monkeypatch.setattr(language, "ENGLISH_PRIOR", 0.0)
+    monkeypatch.setattr(language, "KEY_WEIGHT", 0.0)  # nor the model's key prior
     assert language.with_language([_model_answer(c, 5)])[0].language == other
 
 
@@ -106,20 +107,109 @@ def test_long_messages_keep_the_model_key() -> None:
     assert d.language == "fr" and d.decode == "ngram"  # given: the language's crack
 
 
-def test_english_is_weighed_at_the_models_reading(monkeypatch: pytest.MonkeyPatch) -> None:
-    # English's best chain score moves to the model's shift (its words are then the model's
-    # reading's); the score it leaves is the model shift's; -1 leaves a message as it was.
-    seen = {}
+def _seen_scores(monkeypatch: pytest.MonkeyPatch) -> dict[str, np.ndarray]:
+    """``langid.best_pairs`` replaced by the plain best pair; what it was given, under "s"."""
+    seen: dict[str, np.ndarray] = {}
 
     def fake_pairs(heads, s, codes):  # type: ignore[no-untyped-def]
         seen["s"] = s.copy()
         return s.max(axis=2).argmax(axis=0), s.max(axis=0).argmax(axis=1)
 
     monkeypatch.setattr("caesar_rnn.classical.langid.best_pairs", fake_pairs)
+    return seen
+
+
+def test_english_is_weighed_at_the_models_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    # English's best chain score moves to the model's shift (its words are then the model's
+    # reading's); the score it leaves is the model shift's; -1 leaves a message as it was.
+    seen = _seen_scores(monkeypatch)
     s = np.zeros((2, 2, 26))
     s[0, :, 5], s[0, :, 2], s[1, :, 9] = 1.0, 0.25, 0.5
-    language._name(["abc", "abc"], s, ["en", "fr"], np.array([2, -1]))
+    language._name(["abc", "abc"], s, ["en", "fr"], np.array([2, -1]), np.zeros(2))
     en = seen["s"][0] - language.ENGLISH_PRIOR
     assert (en[0, 2], en[0, 5]) == (1.0, 0.25)  # moved to the model's shift 2
     assert (en[1, 5], en[1, 2]) == (1.0, 0.25)  # not moved
     assert seen["s"][1, 0, 9] == 0.5  # other languages untouched
+
+
+def test_key_prior() -> None:
+    # KEY_WEIGHT x the log10 odds of the model's calibrated confidence, capped; none without
+    # the English verdict, uncalibrated, or at confidence 1/2 and under.
+    sure = _model_answer("abc", 0)  # 0.999
+    assert language.key_prior(sure) == pytest.approx(language.KEY_WEIGHT * np.log10(999))
+    for d in (
+        Decryption("abc", "abc", 0, 0.999, False, [], True),
+        Decryption("abc", "abc", 0, 0.999, True, [], False),
+        Decryption("abc", "abc", 0, 0.4, True, [], True),
+    ):
+        assert language.key_prior(d) == 0.0
+    assert language.key_prior(Decryption("a", "a", 0, 1.0, True, [], True)) <= language.KEY_MAX
+    from caesar_rnn.classical.langid import MARGIN, MIN_LETTERS
+
+    # The search answers the messages led by more than MARGIN with English's base prior alone.
+    assert language.KEY_MAX + language.SHORT_PRIOR <= MARGIN
+    assert language.SHORT_FROM >= MIN_LETTERS
+
+
+def test_key_prior_is_added_at_the_models_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _seen_scores(monkeypatch)
+    s = np.zeros((2, 2, 26))
+    language._name(["abcdefghij"] * 2, s, ["en", "fr"], np.array([3, -1]), np.array([1.5, 2.0]))
+    got = seen["s"] - language.english_prior(np.array([10, 10]))[None, :, None] * [[[1]], [[0]]]
+    assert got[0, 0, 3] == got[1, 0, 3] == 1.5  # every language, at the model's key
+    assert np.count_nonzero(got) == 2  # nowhere else; -1 (the key stands): no prior
+
+
+def test_english_prior_by_length() -> None:
+    n = np.array([4, 5, 6, 7, 8, 64])
+    short = (n >= language.SHORT_FROM) & (n < language.SHORT_UNTIL)
+    want = language.ENGLISH_PRIOR + language.SHORT_PRIOR * short
+    assert np.array_equal(language.english_prior(n), want)
+    assert short.tolist() == [False, False, True, True, False, False]
+
+
+def test_search_decides_as_scoring_every_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fast path (no words where the best pair leads by MARGIN; short messages by the chain)
+    # answers as the full rule does, with both priors: English's by length, the model's key's.
+    rng = np.random.default_rng(0)
+    words = (FRENCH + " " + ENGLISH + " Dzisiaj jest bardzo zimno w naszym mieście").split()
+    words += ["hotel", "radio", "idea", "notes", "garden", "window", "station"]
+    answers = []
+    for i in range(300):
+        text = " ".join(rng.choice(words, size=1 + i % 3))
+        k = int(rng.integers(26))
+        model = k if i % 2 else int(rng.integers(26))
+        conf = float(rng.choice([0.2, 0.7, 0.999]))
+        answers.append(Decryption(encrypt(text, k), encrypt(text, k - model), model, conf,
+                                  bool(i % 5), [], True))  # fmt: skip
+    fast = language.with_language(answers, top=0)
+    monkeypatch.setattr(language, "_search", _every_message_hard)
+    full = language.with_language(answers, top=0)
+    assert [(d.shift, d.language) for d in fast] == [(d.shift, d.language) for d in full]
+    moved = sum(d.shift != a.shift for d, a in zip(full, answers, strict=True))
+    assert 10 < moved < 290  # both kinds of answer are in the sample
+
+
+def _every_message_hard(results, todo, heads, out, top):  # type: ignore[no-untyped-def]
+    """``_search`` that answers nothing itself: every message goes through ``_name``."""
+    return np.arange(len(todo))
+
+
+@pytest.mark.parametrize(
+    ("cipher", "shift", "conf"),
+    [("xzhmfxnkcy", 5, 0.83), ('aykj. Ayk "ij z', 6, 0.995), ("kiuljmejyc", 16, 0.61)],
+)
+def test_a_reading_without_more_words_leaves_the_model_answer(
+    cipher: str, shift: int, conf: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # English read by the model (verdict true) that the chain prefers in another language, at
+    # another key; that reading's words in its language score lower than the model's in English.
+    d = Decryption(cipher, encrypt(cipher, -shift), shift, conf, True, [], True)
+    [kept] = language.with_language([d], top=0)  # named: the best language at the model's key
+    assert kept.shift == shift and kept.decode == "key" and kept.language is not None
+    monkeypatch.setattr(language, "WORDS_LEAD", None)  # the check off: another language's key
+    [moved] = language.with_language([d], top=0)
+    assert moved.shift != shift and moved.decode == "ngram"
+    monkeypatch.setattr(language, "WORDS_LEAD", 0.0)
+    d.english = False  # the model says no shift reads as English: no check
+    assert language.with_language([d], top=0)[0].shift != shift
