@@ -45,8 +45,12 @@ HYBRID_NOTE = (
 DECRYPT_NOTE = (
     " *decrypt* is what `decrypt` answers by default: the model key, then the language step "
     "(docs/languages.md), which replaces an answer that reads likelier as another of 27 "
-    "languages by that language's quadgram reading; on English it is below *model key* at "
-    "6-12 letters (experiments/non-english/README.md)."
+    "languages by that language's quadgram reading, English first (a prior on the model's key "
+    "from its calibrated confidence, more evidence asked of short messages, and a reading at "
+    "another key must have at least the words of the model's English reading); on English it is "
+    "within a message of *model key* in most cells, below it by 2-8 messages of 1,200 in "
+    "letters style at 6 letters and, for messages cut inside words, at 4-6 letters and in "
+    "natural style at 6 and 10 (experiments/non-english/README.md, round 3)."
 )
 WORDS_NOTE = (
     "*words* (`crack --method words`) splits each candidate plaintext into words under word and "
