@@ -155,5 +155,21 @@ def load_model(model: str | None, device: Any, quiet: bool) -> Model:
     from caesar_rnn.api import load_model as load
 
     loaded = load(model, device=str(getattr(device, "value", device)))
-    info(f"using model {loaded.path}", quiet)
+    # Another model than the shipped one (a folder trained here, ./caesar-rnn-model) is always
+    # named: its answers are its own. The shipped one only to a person at a terminal.
+    if _not_shipped(loaded.path) or _stderr_is_terminal():
+        info(f"using model {loaded.path}", quiet)
     return loaded
+
+
+def _not_shipped(path: Path) -> bool:
+    from caesar_rnn.store import shipped_model_dir
+
+    return Path(path).resolve() != shipped_model_dir().resolve()
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False

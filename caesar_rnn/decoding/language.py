@@ -14,7 +14,8 @@ source's text of twelve languages, that turns the model's 74 % exact at 8 letter
 the language comparison into 91 %. Every prior from 2 to 6 left English's exact rate as the
 model's there; 3 gives up little of the other languages' (91.1 % at 8 letters, 91.7 at 2)
 (experiments/non-english/decrypt_rule.py). Beyond ``LONG`` letters, and where digits are written
-inside words (CTF flags), the model's key stands and only its language is found.
+inside words (CTF flags: their key is the model's or, where it differs, the words cracker's,
+``caesar_rnn.decoding.flags``), the key stands and only its language is found.
 
 English first (round 3, experiments/non-english/README.md; chosen on English tuning prose and
 generated text of 27 languages, held-out English then within a message or so of the model
@@ -32,7 +33,6 @@ With a given language: English is the model alone; any other is that language's 
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -41,6 +41,7 @@ import numpy as np
 from caesar_rnn.cipher import count_letters, decrypt, is_letter
 from caesar_rnn.data.generate import _trim_letters
 from caesar_rnn.decoding.decode import Alternative, Decryption
+from caesar_rnn.decoding.flags import is_leet, spelled_out, with_words_key
 from caesar_rnn.languages import AUTO, CODES, ENGLISH, check_code
 
 #: Letters from which the model's key stands (its key is right in 98.8 % of 64-letter messages of
@@ -66,8 +67,6 @@ WORDS_LEAD: float | None = 0.0
 SHORT_FROM = 6
 SHORT_UNTIL = 8
 _LN10 = float(np.log(10.0))
-#: A digit written against a letter (``s3cur3``, ``1s``).
-_LEET = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]")
 
 
 def with_language(
@@ -79,6 +78,7 @@ def with_language(
     from caesar_rnn.classical.multilang import language_scores
 
     lang = AUTO if lang is None else check_code(lang, allow_auto=True)
+    results = with_words_key(results, top)  # digits inside words: the words cracker's key
     if lang == ENGLISH:
         return [d if d.shift is None else replace(d, language=ENGLISH) for d in results]
     codes = list(CODES) if lang == AUTO else [lang]
@@ -86,7 +86,7 @@ def with_language(
     out = list(results)
     if not todo:
         return out
-    heads = [_trim_letters(results[i].ciphertext, LONG) for i in todo]
+    heads = [_head(results[i]) for i in todo]
     if lang != AUTO:  # one language: its crack
         s = language_scores(heads, codes)[0]
         for j, i in enumerate(todo):
@@ -238,7 +238,15 @@ def _stands(text: str, head: str) -> bool:
     letters, or where digits are written inside words (CTF flags, ``th1s_1s_n0t_s3cur3``): their
     broken words read as no language's, and another language's reading of the pieces would
     change a flag that the model reads whole."""
-    return _longer(text, head) or _LEET.search(text) is not None
+    return _longer(text, head) or is_leet(text)
+
+
+def _head(d: Decryption) -> str:
+    """The first ``LONG`` letters of ``d.ciphertext`` the languages are scored on; with digits
+    inside words, read as the letters they stand for at the answer's key (``flags``)."""
+    head = _trim_letters(d.ciphertext, LONG)
+    k = _shift(d)
+    return spelled_out(head, k) if k is not None and is_leet(d.ciphertext) else head
 
 
 def _longer(text: str, head: str) -> bool:
@@ -296,8 +304,9 @@ def note(d: Decryption) -> str | None:
     if d.language in (None, ENGLISH):
         return None
     short = d.ciphertext if len(d.ciphertext) <= 40 else d.ciphertext[:37] + "..."
-    if d.decode != "ngram":  # the model's key stood; only the language was found at it
-        return f"{short!r}: reads as {name(d.language)} (the model's key; the language at it)"
+    if d.decode != "ngram":  # the key stood; only the language was found at it
+        whose = "the words cracker's" if d.decode == "words" else "the model's"
+        return f"{short!r}: reads as {name(d.language)} ({whose} key; the language at it)"
     return (
         f"{short!r}: reads as {name(d.language)} (not the model: the {d.language} quadgram crack)"
     )

@@ -80,12 +80,28 @@ def test_decode_choice_checked_before_the_model_loads(runner: CliRunner) -> None
 
 
 def test_decrypt_shipped_model(runner: CliRunner) -> None:
-    from caesar_rnn.store import shipped_model_dir
 
     r = runner.invoke(app, ["decrypt", "khoorzruog", "--model", "shipped"])
     assert r.exit_code == 0, r.stderr
     assert r.stdout == "helloworld\n"
-    assert f"using model {shipped_model_dir()}" in r.stderr
+    assert r.stderr == ""  # the shipped model is named only to a person at a terminal
+
+
+def test_decrypt_names_a_model_of_its_own(runner: CliRunner, tiny_model: str) -> None:
+    # A model trained here (./caesar-rnn-model is picked up by default) is always named.
+    r = runner.invoke(app, ["decrypt", "khoor", "-m", tiny_model])
+    assert r.exit_code == 0 and f"using model {tiny_model}" in r.stderr
+
+
+def test_decrypt_ctf_flags(runner: CliRunner) -> None:
+    # Digits inside words: the model read this ROT13 flag unchanged; the words cracker's key.
+    flags = ["flag{r0t13_1s_n0t_encrypt10n}", "picoCTF{r0t_13_1s_fun}", "HTB{c4es4r_s4l4d}"]
+    text = "\n".join(encrypt(f, k) for f, k in zip(flags, (13, 5, 5), strict=True))
+    r = runner.invoke(app, ["decrypt", "--json"], input=text + "\n")
+    assert r.exit_code == 0, r.stderr
+    got = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [g["plaintext"] for g in got] == flags
+    assert got[0]["decode"] == "words" and got[0]["language"] == "en"
 
 
 def test_decrypt_quiet(runner: CliRunner, tiny_model: str) -> None:
@@ -140,7 +156,7 @@ def test_cli_key_prefix(runner: CliRunner, tmp_path: Path) -> None:
     )
     assert r.exit_code == 0, r.stderr
     assert r.stdout.splitlines() == plain
-    assert r.stderr.startswith("using model")
+    assert "using model" not in r.stderr  # the shipped model, not at a terminal
     bad = runner.invoke(app, ["decrypt", "khoor", "--key-prefix", "-3"])
     assert bad.exit_code == 2 and bad.stdout == ""
 

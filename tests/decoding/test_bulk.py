@@ -46,7 +46,7 @@ def test_jobs_keep_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     want = [d.plaintext for d in decrypt_messages(lines, load_backend(model))]
     assert two.stdout.splitlines() == want
     assert two.stdout.splitlines().count(french) == 10
-    assert two.stderr.startswith("using model")
+    assert "using model" not in two.stderr  # the shipped model, not at a terminal
     assert two.stderr.count("reads as French") == 10
 
 

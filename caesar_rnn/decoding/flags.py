@@ -1,0 +1,81 @@
+"""Text with digits written inside its words (CTF flags, leetspeak): the words cracker's key.
+
+The model never read a digit inside a word: ``synt{e0g13_1f_a0g_rapelcg10a}`` reaches it as the
+fragments ``synt e g f a g rapelcg a``, and it answered the flag unchanged (shift 0, where two of
+the fragments are "a"). The words cracker (``caesar_rnn.classical.words``) splits each candidate's
+fragments against word counts and reads the pieces as parts of words. Measured on flags made
+from the project's own tuning prose (experiments/ctf-flags/: 400 each, random keys), exact:
+the model's key 95.8 % (74.2 % on heavy leetspeak with short words and numbers), the words
+cracker 99.2 % (88.2 %), the hybrid decode 98.2 % (84.0 %); on the same words without digits all
+three are at 100 %.
+
+So where the message has a digit against a letter (``LEET``) and the words cracker's best key
+differs from the model's, the answer is the words cracker's reading (``decode`` "words", not
+calibrated: ``confidence`` is its share of the 26 shifts' word scores). Where they agree, the
+model's answer stands, with its calibrated confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+
+from caesar_rnn.cipher import decrypt, encrypt
+from caesar_rnn.decoding.decode import Alternative, Decryption
+
+#: A digit written against a letter (``s3cur3``, ``1s``).
+LEET = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]")
+
+
+#: The letters that leetspeak's digits stand for ("n0t" -> "not", "s3cur3" -> "secure").
+_LETTERS = str.maketrans("013457", "oieast")
+
+
+def is_leet(text: str) -> bool:
+    """Whether ``text`` has a digit written against a letter."""
+    return LEET.search(text) is not None
+
+
+def spelled_out(ciphertext: str, shift: int) -> str:
+    """``ciphertext`` with its digits read as the letters they stand for in the plaintext under
+    ``shift`` (enciphered again), so that the language of what a flag says can be found."""
+    return encrypt(decrypt(ciphertext, shift).translate(_LETTERS), shift)
+
+
+def with_words_key(results: list[Decryption], top: int = 2) -> list[Decryption]:
+    """``results`` with each key-decode answer of text with digits inside words (``is_leet``)
+    replaced by the words cracker's reading where its key differs from the model's."""
+    todo = [i for i, d in enumerate(results) if d.decode == "key" and d.shift is not None]
+    todo = [i for i in todo if is_leet(results[i].ciphertext)]
+    if not todo:
+        return results
+    from caesar_rnn.classical.words import word_scores
+
+    scores = word_scores([results[i].ciphertext for i in todo])  # (B, 26), natural log
+    out = list(results)
+    for i, s in zip(todo, scores, strict=True):
+        if int(s.argmax()) != results[i].shift:
+            out[i] = _reading(results[i], s, top)
+    return out
+
+
+def _reading(d: Decryption, scores: np.ndarray, top: int) -> Decryption:
+    """The words cracker's best reading of ``d.ciphertext``, with ``top`` runners-up."""
+    p = np.exp(scores - scores.max())
+    p /= p.sum()
+    order = np.argsort(-p, kind="stable")
+    alts = [
+        Alternative(int(j), decrypt(d.ciphertext, int(j)), float(p[j])) for j in order[1 : 1 + top]
+    ]
+    k = int(order[0])
+    return replace(
+        d,
+        plaintext=decrypt(d.ciphertext, k),
+        shift=k,
+        confidence=float(p[k]),
+        alternatives=alts,
+        calibrated=False,
+        decode="words",
+    )

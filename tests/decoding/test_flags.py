@@ -1,0 +1,55 @@
+"""Text with digits inside words (CTF flags): the words cracker's key where it differs from the
+model's; the language of what the flag says."""
+
+from dataclasses import replace
+
+from caesar_rnn.cipher import encrypt
+from caesar_rnn.decoding import flags, language
+from caesar_rnn.decoding.decode import Alternative, Decryption
+
+FLAG = "flag{r0t13_1s_n0t_encrypt10n}"
+
+
+def _answer(cipher: str, shift: int) -> Decryption:
+    """A calibrated key-decode answer under ``shift`` (right or wrong)."""
+    plain = encrypt(cipher, -shift)
+    return Decryption(cipher, plain, shift, 0.5, False, [Alternative(1, "x", 0.5)], True)
+
+
+def test_is_leet() -> None:
+    assert flags.is_leet("th1s") and flags.is_leet("2nd") and flags.is_leet("a1")
+    assert not flags.is_leet("picoCTF{the_flag_is_here}")
+    assert not flags.is_leet("in 1984 there were 3 of us")  # numbers, not leetspeak
+
+
+def test_spelled_out() -> None:
+    c = encrypt(FLAG, 13)
+    assert flags.spelled_out(c, 13) == encrypt("flag{rotie_is_not_encryption}", 13)
+    assert flags.spelled_out("Khoor", 3) == "Khoor"  # no digits: unchanged
+
+
+def test_a_wrong_model_key_gives_way_to_the_words_key() -> None:
+    c = encrypt(FLAG, 13)
+    [d] = flags.with_words_key([_answer(c, 0)], top=3)  # the model read it unchanged
+    assert d.plaintext == FLAG and d.shift == 13 and d.decode == "words"
+    assert not d.calibrated and 0.5 < d.confidence <= 1 and len(d.alternatives) == 3
+    assert d.alternatives[0].shift != 13 and d.english is False  # the verdict is kept
+
+
+def test_the_model_key_stands_where_the_words_agree() -> None:
+    right = _answer(encrypt(FLAG, 13), 13)
+    plain = _answer(encrypt("the quick brown fox", 5), 20)  # no digits: not this rule's
+    argmax = replace(_answer(encrypt(FLAG, 4), 1), decode="argmax")
+    out = flags.with_words_key([right, plain, argmax])
+    assert out[0] is right and out[1] is plain and out[2] is argmax
+
+
+def test_the_language_step_names_what_the_flag_says() -> None:
+    fr = "drapeau{c3c1_n_3st_p4s_s3cur1s3}"
+    out = language.with_language([_answer(encrypt(FLAG, 13), 0), _answer(encrypt(fr, 7), 7)])
+    assert out[0].plaintext == FLAG and out[0].language == "en" and out[0].decode == "words"
+    assert out[1].plaintext == fr and out[1].language == "fr" and out[1].decode == "key"
+    assert language.note(out[1]) == (
+        f"{out[1].ciphertext!r}: reads as French (the model's key; the language at it)"
+    )
+    assert "the words cracker's key" not in (language.note(out[0]) or "")
