@@ -5,10 +5,12 @@ run with fewer."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -36,6 +38,21 @@ def make_shard(path: str, n: int, shard: int, seed: int, mix: list[MixPart]) -> 
     return write_jsonl(itertools.chain(*parts), path, force=True)
 
 
+@contextlib.contextmanager
+def _scratch(out: Path) -> Iterator[str]:
+    """A hidden folder beside ``out`` for the shards (its folder made if missing), removed after;
+    a folder that cannot be written is the project's error, not a traceback."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = tempfile.TemporaryDirectory(
+            dir=out.parent, prefix=f".{out.name}.", ignore_cleanup_errors=True
+        )
+    except OSError as exc:
+        raise CaesarRNNError(f"cannot write {out}: {exc.strerror or exc}") from None
+    with tmp as name:
+        yield name
+
+
 def make_pairs(cfg: DataConfig, force: bool = False, workers: int | None = None) -> int:
     """``cfg.count`` pairs of ``cfg.mix`` in ``cfg.out`` (atomically); returns how many."""
     if not cfg.mix:
@@ -44,11 +61,7 @@ def make_pairs(cfg: DataConfig, force: bool = False, workers: int | None = None)
     if out.exists() and not force:
         raise CaesarRNNError(f"{out} already exists (use --force to overwrite)")
     sizes = [min(cfg.shard, cfg.count - start) for start in range(0, cfg.count, cfg.shard)]
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CaesarRNNError(f"cannot write {out}: {exc.strerror}") from None
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as tmp:
+    with _scratch(out) as tmp:
         names = [str(Path(tmp) / f"shard{s}.jsonl") for s in range(len(sizes))]
         n_workers = max(1, min(len(sizes), workers or os.cpu_count() or 1))
         k = len(sizes)

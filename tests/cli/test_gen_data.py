@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from caesar_rnn.cli.app import app
@@ -67,3 +68,20 @@ def test_gen_data_languages(runner: CliRunner, tmp_path: Path) -> None:
     r = runner.invoke(app, ["gen-data", "-o", str(tmp_path / "x.jsonl"), "--lang", "zz"])
     assert r.exit_code == 2 and "unknown language 'zz'" in r.stderr
     assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_gen_data_into_a_folder_it_cannot_write(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The default mix makes its shards in a scratch folder beside the output: a read-only
+    # folder (tests run as root, so the fault is injected) is one line on stderr, exit 1.
+    import tempfile
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", refuse)
+    out = tmp_path / "ro" / "x.jsonl"
+    r = runner.invoke(app, ["gen-data", "--count", "20", "-o", str(out)])
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr == f"error: cannot write {out}: Permission denied\n"

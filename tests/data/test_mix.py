@@ -66,3 +66,26 @@ def test_data_mix_sizes_and_bad_parts_are_refused() -> None:
     ):
         with pytest.raises(CaesarRNNError):
             DataConfig(mix=bad)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [PermissionError(13, "Permission denied"), FileNotFoundError(2, "No such file or directory")],
+)
+def test_a_folder_that_cannot_be_written_is_one_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: OSError
+) -> None:
+    # A read-only folder (or /proc): the shards' scratch folder cannot be made there.
+    import tempfile
+
+    from caesar_rnn.config import DataConfig, MixPart
+    from caesar_rnn.data.mix import make_pairs
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise fault
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", refuse)
+    cfg = DataConfig(str(tmp_path / "ro" / "x.jsonl"), 10, 0, [MixPart("letters", 4, 8, 1.0, 0.0)])
+    with pytest.raises(CaesarRNNError, match=f"cannot write .*x.jsonl: {fault.strerror}$"):
+        make_pairs(cfg, workers=1)
+    assert not (tmp_path / "ro" / "x.jsonl").exists()
