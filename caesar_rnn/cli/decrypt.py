@@ -37,6 +37,16 @@ if TYPE_CHECKING:
     from caesar_rnn.api import Model
 
 
+def _key_prefix(value: int) -> int:
+    from caesar_rnn.decoding.scores import MIN_KEY_PREFIX
+
+    if value and value < MIN_KEY_PREFIX:
+        raise typer.BadParameter(
+            f"0 (off) or at least {MIN_KEY_PREFIX}: shorter prefixes keep wrong keys confidently"
+        )
+    return value
+
+
 def decrypt(
     text: TextArg = None,
     file: FileOpt = None,
@@ -69,8 +79,9 @@ def decrypt(
         int,
         typer.Option(
             help="Faster key decode: take each key from the first N letters (a word gap counts "
-            "as one) when that is decisive, >= 0.999 (0: read whole messages).",
+            "as one; N >= 16) when that is decisive, >= 0.999 (0: read whole messages).",
             min=0,
+            callback=_key_prefix,
         ),
     ] = 0,
     top: Annotated[

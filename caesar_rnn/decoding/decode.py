@@ -22,6 +22,7 @@ from caesar_rnn.decoding.backends import Backend
 from caesar_rnn.decoding.calibration import Calibration, Evidence, english_scores
 from caesar_rnn.decoding.scores import (
     BATCH_TOKENS,
+    MIN_KEY_PREFIX,
     WINDOW,
     Scored,
     key_evidence,
@@ -121,8 +122,11 @@ def decrypt_messages(
     plaintext is exactly right and gives the English verdict; ``top``: runners-up to list."""
     if mode not in MODES:
         raise CaesarRNNError(f"unknown decode mode {mode!r}: choose one of {', '.join(MODES)}")
-    if key_prefix < 0:
-        raise CaesarRNNError(f"--key-prefix must be 0 (off) or positive, got {key_prefix}")
+    if key_prefix and key_prefix < MIN_KEY_PREFIX:
+        raise CaesarRNNError(
+            f"a key prefix must be 0 (read whole messages) or at least {MIN_KEY_PREFIX} letters "
+            f"(shorter ones keep wrong keys confidently), got {key_prefix}"
+        )
     if top < 0:
         raise CaesarRNNError(f"--top must be 0 or more, got {top}")
     if mode == "argmax":

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from caesar_rnn.api import load_model
 from caesar_rnn.cipher import encrypt
 from caesar_rnn.cli import common
 from caesar_rnn.cli.app import app
+from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.store import shipped_model_dir
 
 
@@ -159,6 +161,13 @@ def test_cli_key_prefix(runner: CliRunner, tmp_path: Path) -> None:
     assert "using model" not in r.stderr  # the shipped model, not at a terminal
     bad = runner.invoke(app, ["decrypt", "khoor", "--key-prefix", "-3"])
     assert bad.exit_code == 2 and bad.stdout == ""
+    # Shorter prefixes kept wrong keys at 0.999 ("Meet me at the old bridge" read as "Wood wo
+    # kd dro yvn lbsnqo" from 8): a usage error, and the library refuses them too.
+    for short in ("4", "8", "15"):
+        bad = runner.invoke(app, ["decrypt", "Rjjy rj fy ymj tqi gwnilj", "--key-prefix", short])
+        assert bad.exit_code == 2 and bad.stdout == "" and "at least 16" in bad.stderr
+    with pytest.raises(CaesarRNNError, match="at least 16 letters"):
+        load_model().decrypt("khoor", key_prefix=8)
 
 
 def test_decrypt_names_another_language(runner: CliRunner) -> None:

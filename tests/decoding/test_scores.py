@@ -41,9 +41,9 @@ class _Recording:
 
 def test_key_prefix_rereads_undecided_messages() -> None:
     backend = _Recording()
-    msgs = ["abcdefghijkl", "abc", "abcdefgh"]
-    out = decrypt_messages(msgs, backend, "key", key_prefix=5)  # type: ignore[arg-type]
-    assert sorted(set(backend.lengths)) == [3, 5, 8, 12]  # prefixes, then the two long ones whole
+    msgs = ["abcdefghijklmnopqrst", "abc", "abcdefghijklmnopq"]
+    out = decrypt_messages(msgs, backend, "key", key_prefix=16)  # type: ignore[arg-type]
+    assert sorted(set(backend.lengths)) == [3, 16, 17, 20]  # prefixes, then the long ones whole
     assert [d.shift for d in out] == [0, 0, 0]
 
 
@@ -87,8 +87,8 @@ def test_key_decode_reads_canonical_messages_twice(message: str, reads: list[int
 
 def test_key_prefix_pass_reads_once() -> None:
     backend = _CanonicalRecording()  # uniform outputs: the prefix never decides
-    decrypt_messages(["abcdefghijkl"], backend, "key", key_prefix=10)  # type: ignore[arg-type]
-    assert backend.lengths == [10, 12, 11]  # the prefix once; then the whole, read twice
+    decrypt_messages(["abcdefghijklmnopqrst"], backend, "key", key_prefix=16)  # type: ignore[arg-type]
+    assert backend.lengths == [16, 20, 19]  # the prefix once; then the whole, read twice
 
 
 def test_key_scores_add_the_second_reading() -> None:
