@@ -32,6 +32,7 @@ With a given language: English is the model alone; any other is that language's 
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterator
 from dataclasses import replace
@@ -66,6 +67,15 @@ SHORT_PRIOR = 1.0
 WORDS_LEAD: float | None = 0.0
 SHORT_FROM = 6
 SHORT_UNTIL = 8
+#: Lower edges (letters) of the length bins of a reading in another language's trust: the most
+#: confidence the tuning text bore out there, and the floor its chain score per letter must
+#: reach to read as that language at all (experiments/non-english/foreign_confidence.py).
+FOREIGN_EDGES = (4, 6, 8, 10, 12, 16, 24, 32, 48)
+FOREIGN_CEILING = (0.767, 0.955, 0.985, 0.991, 0.996, 0.999, 0.999, 0.999, 0.999)
+FOREIGN_FLOOR = (-1.3, -1.49, -1.53, -1.59, -1.59, -1.52, -1.59, -1.56, -1.53)
+#: The most confidence a reading under its language's floor gets (like ``Calibration``'s
+#: ``non_english_cap`` for English).
+UNREAD_CAP = 0.5
 _LN10 = float(np.log(10.0))
 
 
@@ -114,6 +124,34 @@ def with_language(
                 replace(d, language=code) if keep else reading(d, s[named[m], m], code, top, k)
             )
     _words_or_model(results, todo, heads, out)
+    return _foreign_trust(out, todo, heads)
+
+
+def _foreign_trust(out: list[Decryption], todo: list[int], heads: list[str]) -> list[Decryption]:
+    """The answers read in another language (``decode`` "ngram") with their confidence capped
+    at what the tuning text bore out for their length (``FOREIGN_CEILING``), and at
+    ``UNREAD_CAP`` where the reading's chain score per letter in its language is under that
+    length's ``FOREIGN_FLOOR``: random letters read best as some language too, at a share of
+    1.0 of the 26 shifts."""
+    from caesar_rnn.classical.multilang import language_scores
+
+    by_code: dict[str, list[tuple[int, str]]] = {}
+    for i, head in zip(todo, heads, strict=True):
+        if out[i].decode == "ngram" and out[i].language is not None:
+            by_code.setdefault(str(out[i].language), []).append((i, head))
+    for code, found in by_code.items():
+        s = language_scores([h for _, h in found], [code])[0]  # (b, 26)
+        for (i, head), row in zip(found, s, strict=True):
+            n = max(count_letters(head), 1)
+            b = max(bisect.bisect_right(FOREIGN_EDGES, n) - 1, 0)
+            d = out[i]
+            read = row[int(d.shift or 0)] / n >= FOREIGN_FLOOR[b]
+            cap = FOREIGN_CEILING[b] if read else min(FOREIGN_CEILING[b], UNREAD_CAP)
+            if d.confidence > cap:
+                rest = (1.0 - cap) / max(1.0 - d.confidence, 1e-12)
+                alts = [replace(a, probability=min(a.probability * rest, 1.0 - cap))
+                        for a in d.alternatives]  # fmt: skip
+                out[i] = replace(d, confidence=cap, alternatives=alts)
     return out
 
 

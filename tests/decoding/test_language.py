@@ -1,6 +1,8 @@
 """decrypt's language: the model's answer stands for English; another language's crack replaces
 it where the text reads as that language."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -213,3 +215,29 @@ def test_a_reading_without_more_words_leaves_the_model_answer(
     monkeypatch.setattr(language, "WORDS_LEAD", 0.0)
     d.english = False  # the model says no shift reads as English: no check
     assert language.with_language([d], top=0)[0].shift != shift
+
+
+def test_readings_in_another_language_are_trusted_as_far_as_tuning_text_bore_out() -> None:
+    # Random letters read best as some language too, at a share of 1.0 of the 26 shifts: under
+    # that language's floor (chain score per letter) the confidence is at most UNREAD_CAP.
+    rnd = "axgnifymfyzcettoeeaaqpwkzmvbrtlxhjds"  # 36 random letters
+    fr = encrypt(FRENCH, 7)
+    out = language.with_language([_model_answer(rnd, 0), _model_answer(fr, 11)], top=2)
+    assert out[0].decode == "ngram" and out[0].confidence == language.UNREAD_CAP
+    assert sum(a.probability for a in out[0].alternatives) <= 1 - language.UNREAD_CAP + 1e-9
+    assert out[1].language == "fr" and out[1].confidence == language.FOREIGN_CEILING[-1]
+    short = language._foreign_trust(
+        [replace(_model_answer(fr, 7), decode="ngram", language="fr", confidence=1.0)],
+        [0],
+        [fr[:7]],  # 6 letters: that bin's ceiling
+    )
+    assert short[0].confidence == language.FOREIGN_CEILING[1]
+    english = _model_answer(encrypt(ENGLISH, 4), 4)
+    assert language._foreign_trust([english], [0], [english.ciphertext])[0] is english
+
+
+def test_the_foreign_tables_line_up() -> None:
+    n = len(language.FOREIGN_EDGES)
+    assert len(language.FOREIGN_CEILING) == n and len(language.FOREIGN_FLOOR) == n
+    assert list(language.FOREIGN_EDGES) == sorted(language.FOREIGN_EDGES)
+    assert all(0.5 <= c < 1 for c in language.FOREIGN_CEILING)
