@@ -65,6 +65,9 @@ SHORT_PRIOR = 1.0
 #: How much more (log10) the words of a reading at another key must score in its language than
 #: the model's reading's in English for the step to leave an answer the model reads as English.
 WORDS_LEAD: float | None = 0.0
+#: Whether the words check also covers a reading at the model's key named another language
+#: ("Meet José at the café tomorrow." read as French): English when its words score as well.
+SAME_KEY = True
 SHORT_FROM = 6
 SHORT_UNTIL = 8
 #: Lower edges (letters) of the length bins of a reading in another language's trust: the most
@@ -169,8 +172,8 @@ def _words_or_model(
         return
     moved = [
         (i, h) for i, h in zip(todo, heads, strict=True)
-        if out[i].shift != _shift(results[i]) and results[i].english is True
-        and count_letters(h) >= MIN_LETTERS
+        if (out[i].shift != _shift(results[i]) or (SAME_KEY and out[i].language != ENGLISH))
+        and results[i].english is True and count_letters(h) >= MIN_LETTERS
     ]  # fmt: skip
     if not moved:
         return
@@ -179,6 +182,10 @@ def _words_or_model(
     )
     old = word_scores([results[i].plaintext for i, _ in moved], [ENGLISH] * len(moved))
     back = [(i, h) for (i, h), a, b in zip(moved, new, old, strict=True) if a < b + WORDS_LEAD]
+    for i, _ in back:  # the same key, named English: the model's answer, as it was
+        if out[i].shift == _shift(results[i]):
+            out[i] = replace(results[i], language=ENGLISH)
+    back = [(i, h) for i, h in back if out[i].language != ENGLISH]
     if back:
         from caesar_rnn.classical.langid import accent_scores
         from caesar_rnn.classical.multilang import language_scores

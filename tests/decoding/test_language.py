@@ -241,3 +241,25 @@ def test_the_foreign_tables_line_up() -> None:
     assert len(language.FOREIGN_CEILING) == n and len(language.FOREIGN_FLOOR) == n
     assert list(language.FOREIGN_EDGES) == sorted(language.FOREIGN_EDGES)
     assert all(0.5 <= c < 1 for c in language.FOREIGN_CEILING)
+
+
+def test_english_at_the_model_key_stays_english_when_its_words_do() -> None:
+    # Letters alone named these French, Portuguese, Polish (qa, 2026-12-01): the words check
+    # covers a reading at the model's own key too.
+    lines = [
+        "Meet José at the café tomorrow.",
+        "The FBI and CIA met at HQ.",
+        "Tomasz Kowalczyk plays the violin.",
+    ]
+    answers = [_model_answer(encrypt(t, 7), 7) for t in lines]
+    out = language.with_language(answers)
+    assert [d.language for d in out] == ["en"] * 3
+    assert [d.decode for d in out] == ["key"] * 3 and all(d.calibrated for d in out)
+    language_before = language.SAME_KEY
+    try:
+        language.SAME_KEY = False  # the rule is what keeps them English
+        assert [d.language for d in language.with_language(answers)] != ["en"] * 3
+    finally:
+        language.SAME_KEY = language_before
+    fr = encrypt(FRENCH, 7)  # French at the model's key is still French
+    assert language.with_language([_model_answer(fr, 7)])[0].language == "fr"
