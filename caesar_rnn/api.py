@@ -102,7 +102,7 @@ class Model:
             decode,
             key_prefix=key_prefix,
             calibration=self.calibration,
-            top=top,
+            top=max(top, 1),  # the calibrated choice reads the runner-up
         )
         out = with_language(out, lang, top)
         return out[0] if isinstance(text, str) else out
@@ -135,7 +135,7 @@ class Model:
                 jobs,
                 key_prefix=key_prefix,
                 calibration=self.calibration,
-                top=top,
+                top=max(top, 1),
                 finish=partial(with_language, lang=lang, top=top),
             )
         answers = decrypt_stream(
@@ -144,7 +144,7 @@ class Model:
             decode,
             key_prefix=key_prefix,
             calibration=self.calibration,
-            top=top,
+            top=max(top, 1),
         )
         return languages_of(answers, lang, top)
 

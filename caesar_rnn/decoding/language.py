@@ -41,6 +41,7 @@ import numpy as np
 
 from caesar_rnn.cipher import count_letters, decrypt, is_letter
 from caesar_rnn.data.generate import _trim_letters
+from caesar_rnn.decoding.choice import likeliest
 from caesar_rnn.decoding.decode import Alternative, Decryption
 from caesar_rnn.decoding.flags import is_leet, spelled_out, with_words_key
 from caesar_rnn.languages import AUTO, CODES, ENGLISH, check_code
@@ -87,11 +88,19 @@ def with_language(
 ) -> list[Decryption]:
     """``results`` (the model's answers) with each one's language, and, where the plaintext
     reads as another language, that language's reading instead. ``lang``: ``auto`` (or None),
-    or the language's code."""
+    or the language's code. ``top``: runners-up kept (the model's answers should list at least
+    one, which the calibrated choice needs: ``decrypt_messages(top=max(top, 1))``)."""
+    out = _with_language(results, lang, top)
+    return out if top else [d if not d.alternatives else replace(d, alternatives=[]) for d in out]
+
+
+def _with_language(results: list[Decryption], lang: str | None, top: int) -> list[Decryption]:
     from caesar_rnn.classical.multilang import language_scores
 
     lang = AUTO if lang is None else check_code(lang, allow_auto=True)
     results = with_words_key(results, top)  # digits inside words: the words cracker's key
+    if lang == AUTO:  # a runner-up the calibration rates likelier (``choice``)
+        results = likeliest(results)
     if lang == ENGLISH:
         return [d if d.shift is None else replace(d, language=ENGLISH) for d in results]
     codes = list(CODES) if lang == AUTO else [lang]
