@@ -62,7 +62,10 @@ def _check_bytes(piece: bytes, first_line: int, name: str) -> None:
         piece.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = first_line + piece.count(b"\n", 0, exc.start)
-        raise CaesarRNNError(f"{name}: invalid UTF-8 on line {line}") from None
+        raise CaesarRNNError(
+            f"{name}: invalid UTF-8 on line {line} (a Latin-1 or Windows-1252 file? "
+            "convert it first: iconv -f latin1 -t utf-8)"
+        ) from None
 
 
 def _too_long(name: str, line: int) -> CaesarRNNError:

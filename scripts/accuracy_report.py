@@ -43,14 +43,15 @@ HYBRID_NOTE = (
     "words cracker's (each normalised over the 26 shifts): it is **not** the neural model alone."
 )
 DECRYPT_NOTE = (
-    " *decrypt* is what `decrypt` answers by default: the model key, then the language step "
+    " *decrypt* is what `decrypt` answers by default: the model key; from 5 letters, where its "
+    "calibration rates a runner-up likelier than the model's best shift, that runner-up (the "
+    "calibrated choice, `caesar_rnn/decoding/choice.py`: it reads the calibration's quadgram and "
+    "words evidence, so this column is no longer the model alone); then the language step "
     "(docs/languages.md), which replaces an answer that reads likelier as another of 27 "
     "languages by that language's quadgram reading, English first (a prior on the model's key "
     "from its calibrated confidence, more evidence asked of short messages, and a reading at "
-    "another key must have at least the words of the model's English reading); on English it is "
-    "within a message of *model key* in most cells, below it by 2-8 messages of 1,200 in "
-    "letters style at 6 letters and, for messages cut inside words, at 4-6 letters and in "
-    "natural style at 6 and 10 (experiments/non-english/README.md, round 3)."
+    "another key must have at least the words of the model's English reading; "
+    "experiments/non-english/README.md, rounds 3 and 5)."
 )
 WORDS_NOTE = (
     "*words* (`crack --method words`) splits each candidate plaintext into words under word and "

@@ -12,7 +12,9 @@ three are at 100 %.
 So where the message has a digit against a letter (``LEET``) and the words cracker's best key
 differs from the model's, the answer is the words cracker's reading (``decode`` "words", not
 calibrated: ``confidence`` is its share of the 26 shifts' word scores). Where they agree, the
-model's answer stands, with its calibrated confidence.
+model's answer stands, with its calibrated confidence. The words cracker reads each candidate
+both as written and with its digits spelled out as the letters they stand for
+(``leet_scores``): on heavy leetspeak 88 -> 92 %, on the flags 99.2 -> 99.8 %.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from caesar_rnn.cipher import decrypt, encrypt
+from caesar_rnn.cipher import N_LETTERS, decrypt, encrypt
 from caesar_rnn.decoding.decode import Alternative, Decryption
 
 #: A digit written against a letter (``s3cur3``, ``1s``).
@@ -51,14 +53,24 @@ def with_words_key(results: list[Decryption], top: int = 2) -> list[Decryption]:
     todo = [i for i in todo if is_leet(results[i].ciphertext)]
     if not todo:
         return results
-    from caesar_rnn.classical.words import word_scores
-
-    scores = word_scores([results[i].ciphertext for i in todo])  # (B, 26), natural log
+    scores = leet_scores([results[i].ciphertext for i in todo])
     out = list(results)
     for i, s in zip(todo, scores, strict=True):
         if int(s.argmax()) != results[i].shift:
             out[i] = _reading(results[i], s, top)
     return out
+
+
+def leet_scores(messages: list[str]) -> np.ndarray:
+    """(B, 26) the words cracker's scores of each message as written plus those of its reading
+    under each shift with the digits spelled out (``spelled_out``: "r0t13_1s_n0t" read as
+    "rotie_is_not" splits into words). Each message is scored 27 times: for flags, not files."""
+    from caesar_rnn.classical.words import word_scores
+
+    variants = [spelled_out(m, k) for m in messages for k in range(N_LETTERS)]
+    spelled = word_scores(variants).reshape(len(messages), N_LETTERS, N_LETTERS)
+    diagonal = spelled[:, np.arange(N_LETTERS), np.arange(N_LETTERS)]  # variant k at shift k
+    return word_scores(messages) + diagonal
 
 
 def _reading(d: Decryption, scores: np.ndarray, top: int) -> Decryption:

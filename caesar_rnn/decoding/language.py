@@ -99,8 +99,6 @@ def _with_language(results: list[Decryption], lang: str | None, top: int) -> lis
 
     lang = AUTO if lang is None else check_code(lang, allow_auto=True)
     results = with_words_key(results, top)  # digits inside words: the words cracker's key
-    if lang == AUTO:  # a runner-up the calibration rates likelier (``choice``)
-        results = likeliest(results)
     if lang == ENGLISH:
         return [d if d.shift is None else replace(d, language=ENGLISH) for d in results]
     codes = list(CODES) if lang == AUTO else [lang]
@@ -136,6 +134,10 @@ def _with_language(results: list[Decryption], lang: str | None, top: int) -> lis
                 replace(d, language=code) if keep else reading(d, s[named[m], m], code, top, k)
             )
     _words_or_model(results, todo, heads, out)
+    # Where the answer stays English: a runner-up the calibration rates likelier (``choice``).
+    english = [i for i in todo if out[i].language == ENGLISH]
+    for i, d in zip(english, likeliest([out[i] for i in english]), strict=True):
+        out[i] = d
     return _foreign_trust(out, todo, heads)
 
 

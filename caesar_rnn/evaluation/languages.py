@@ -43,7 +43,8 @@ def language_solver(
     cal = load_calibration(model_dir)
 
     def solve(ciphertexts: list[str]) -> list[Any]:
-        return with_language(decrypt_messages(ciphertexts, backend, calibration=cal, top=0), top=0)
+        answers = decrypt_messages(ciphertexts, backend, calibration=cal, top=1)  # as the API
+        return with_language(answers, top=0)
 
     return solve
 

@@ -25,6 +25,8 @@ sys.path.insert(0, str(WORDS))
 from tune import tuning_corpus  # noqa: E402
 
 BUCKETS = (4, 5, 6, 7, 8, 10, 12)
+#: The least probability a runner-up must have to be taken (decoding/choice.py's LEAST).
+LEAST = (0.0, 0.6, 0.8, 0.9)
 
 
 def main() -> None:
@@ -38,21 +40,25 @@ def main() -> None:
         for mid in (0.0, 0.5):
             msgs = sample_messages(corpus, 600, BUCKETS, seed=3, mid_word=mid)
             ds = decrypt_messages([m.ciphertext for m in msgs], backend, calibration=cal, top=3)
-            cells: dict[tuple[str, int], list[tuple[bool, bool]]] = {}
-            for m, d in zip(msgs, ds, strict=True):
-                options = [(d.confidence, d.plaintext)]
-                options += [(a.probability, a.plaintext) for a in d.alternatives]
-                pick = max(options, key=lambda o: o[0])[1]
-                t = letters_of(m.plaintext)
-                cells.setdefault((m.style, m.n), []).append(
-                    (letters_of(d.plaintext) == t, letters_of(pick) == t)
+            for least in LEAST:
+                cells: dict[tuple[str, int], list[tuple[bool, bool]]] = {}
+                for m, d in zip(msgs, ds, strict=True):
+                    options = [(d.confidence, d.plaintext)]
+                    options += [(a.probability, a.plaintext) for a in d.alternatives]
+                    best = max(options, key=lambda o: o[0])
+                    pick = best[1] if d.english and best[0] >= least else d.plaintext
+                    t = letters_of(m.plaintext)
+                    cells.setdefault((m.style, m.n), []).append(
+                        (letters_of(d.plaintext) == t, letters_of(pick) == t)
+                    )
+                row = " ".join(
+                    f"{s[0]}{n}:{100 * np.mean([a for a, _ in v]):.1f}->"
+                    f"{100 * np.mean([b for _, b in v]):.1f}"
+                    for (s, n), v in sorted(cells.items())
                 )
-            row = " ".join(
-                f"{s[0]}{n}:{100 * np.mean([a for a, _ in v]):.1f}->"
-                f"{100 * np.mean([b for _, b in v]):.1f}"
-                for (s, n), v in sorted(cells.items())
-            )
-            print(name, "mid", mid, row, flush=True)
+                gain = sum(np.mean([b for _, b in v]) - np.mean([a for a, _ in v])
+                           for (s, n), v in cells.items() if n >= 5)  # fmt: skip
+                print(name, "mid", mid, f"least {least}", f"sum from 5: {100 * gain:+.1f}", row)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ def test_the_likeliest_answer_is_taken() -> None:
     assert (got.plaintext, got.shift, got.confidence) == ("keepquiet", 1, 0.99983)
     assert [(a.shift, a.probability) for a in got.alternatives] == [(13, 0.00017), (9, 0.0)]
     assert got.calibrated and got.decode == "key" and got.english is True
+    foreign = replace(d, english=False, confidence=0.5)  # capped: the verdict says not English
+    assert choice.likeliest([foreign])[0] is foreign
 
 
 def test_the_model_answer_stands_otherwise() -> None:
@@ -30,7 +32,8 @@ def test_the_model_answer_stands_otherwise() -> None:
     uncalibrated = replace(_answer("lffqrvjfu", "yssdeiwsh", 0.00017, alts), calibrated=False)
     hybrid = replace(_answer("lffqrvjfu", "yssdeiwsh", 0.00017, alts), decode="hybrid")
     none = _answer("lffqrvjfu", "yssdeiwsh", 0.00017, [])
-    answers = [sure, short, uncalibrated, hybrid, none]
+    flag = _answer("lffq{rvj}f0u", "yssd{eiw}s0h", 0.00017, alts)  # digits in words: flags' rule
+    answers = [sure, short, uncalibrated, hybrid, none, flag]
     assert all(a is b for a, b in zip(choice.likeliest(answers), answers, strict=True))
 
 
