@@ -24,7 +24,7 @@ def test_cli_default_model(
     r = CliRunner().invoke(app, ["decrypt", "khoorzruog"])
     assert r.exit_code == 0, r.stderr
     assert r.stdout == "helloworld\n"
-    assert str(shipped_model_dir()) in r.stderr
+    assert "using model" not in r.stderr  # the shipped model is named only at a terminal
 
 
 @pytest.mark.parametrize("k", [1, 7, 13, 19, 25])
