@@ -24,7 +24,7 @@ from dataclasses import replace
 
 from caesar_rnn.cipher import count_letters
 from caesar_rnn.decoding.decode import Alternative, Decryption
-from caesar_rnn.decoding.flags import is_leet
+from caesar_rnn.decoding.flags import is_flag
 
 #: Letters from which the likeliest answer replaces the model's best shift.
 FROM_LETTERS = 5
@@ -41,7 +41,7 @@ def likeliest(results: list[Decryption]) -> list[Decryption]:
 
 def _likeliest(d: Decryption) -> Decryption:
     usable = d.calibrated and d.english is True and d.decode == "key" and d.alternatives
-    if not usable or d.shift is None or is_leet(d.ciphertext):  # flags: ``flags``' rule
+    if not usable or d.shift is None or is_flag(d.ciphertext):  # flags: ``flags``' rule
         return d
     best = max(d.alternatives, key=lambda a: a.probability)
     if best.probability <= max(d.confidence, LEAST) or count_letters(d.ciphertext) < FROM_LETTERS:

@@ -46,18 +46,55 @@ def spelled_out(ciphertext: str, shift: int) -> str:
     return encrypt(decrypt(ciphertext, shift).translate(_LETTERS), shift)
 
 
+#: A CTF flag: a prefix of letters (``flag``, ``picoCTF``, ``HTB``) and braces.
+FLAG = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,16})\{[^{}\n]*\}")
+#: Flag prefixes as CTFs write them (besides any with "flag" or "ctf" in it), lowercase.
+PREFIXES = frozenset({"htb", "thm", "hkcert", "sekai", "idek", "osu", "dice", "dam", "wgmy"})
+#: Natural-log score added to the shift under which a flag's prefix reads as a known one
+#: (``PREFIXES``): a prefix of three letters or more matches under one shift at most, and no
+#: split of the rest outweighs it (experiments/ctf-flags, round 2).
+PREFIX_BONUS = 100.0
+#: The most confidence a flag's reading gets without its prefix read as a known one, and with.
+UNCONFIRMED = 0.5
+CONFIRMED = 0.99
+
+
+def is_flag(text: str) -> bool:
+    """Whether ``text`` has digits inside words (``is_leet``) or a flag's prefix and braces."""
+    return is_leet(text) or FLAG.search(text) is not None
+
+
+def known_prefix(word: str) -> bool:
+    """Whether ``word`` is a flag prefix CTFs use ("flag", "picoCTF", "HTB", "DUCTF")."""
+    w = word.lower()
+    return "flag" in w or "ctf" in w or w in PREFIXES
+
+
+def prefix_shifts(text: str) -> np.ndarray:
+    """(26,) bool: the shifts under which the prefix of ``text``'s first flag reads as a known
+    one (none when it has no flag)."""
+    m = FLAG.search(text)
+    out = np.zeros(N_LETTERS, bool)
+    if m:
+        out[[known_prefix(decrypt(m.group(1), k)) for k in range(N_LETTERS)]] = True
+    return out
+
+
 def with_words_key(results: list[Decryption], top: int = 2) -> list[Decryption]:
-    """``results`` with each key-decode answer of text with digits inside words (``is_leet``)
-    replaced by the words cracker's reading where its key differs from the model's."""
+    """``results`` with each key-decode answer of a flag or leetspeak (``is_flag``) replaced by
+    the words cracker's reading (``leet_scores``, a known prefix's shift raised by
+    ``PREFIX_BONUS``), its confidence at most ``CONFIRMED`` where the prefix reads as a known one
+    and at most ``UNCONFIRMED`` where not."""
     todo = [i for i, d in enumerate(results) if d.decode == "key" and d.shift is not None]
-    todo = [i for i in todo if is_leet(results[i].ciphertext)]
+    todo = [i for i in todo if is_flag(results[i].ciphertext)]
     if not todo:
         return results
-    scores = leet_scores([results[i].ciphertext for i in todo])
+    texts = [results[i].ciphertext for i in todo]
+    known = np.stack([prefix_shifts(t) for t in texts])  # (B, 26)
+    scores = leet_scores(texts) + PREFIX_BONUS * known
     out = list(results)
-    for i, s in zip(todo, scores, strict=True):
-        if int(s.argmax()) != results[i].shift:
-            out[i] = _reading(results[i], s, top)
+    for i, s, ok in zip(todo, scores, known, strict=True):
+        out[i] = _reading(results[i], s, top, ok)
     return out
 
 
@@ -73,20 +110,25 @@ def leet_scores(messages: list[str]) -> np.ndarray:
     return word_scores(messages) + diagonal
 
 
-def _reading(d: Decryption, scores: np.ndarray, top: int) -> Decryption:
+def _reading(d: Decryption, scores: np.ndarray, top: int, known: np.ndarray) -> Decryption:
     """The words cracker's best reading of ``d.ciphertext``, with ``top`` runners-up."""
     p = np.exp(scores - scores.max())
     p /= p.sum()
     order = np.argsort(-p, kind="stable")
-    alts = [
-        Alternative(int(j), decrypt(d.ciphertext, int(j)), float(p[j])) for j in order[1 : 1 + top]
-    ]
     k = int(order[0])
+    cap = CONFIRMED if known[k] else UNCONFIRMED
+    conf = min(float(p[k]), cap)
+    others = float(p[order[1:]].sum())  # the others share what is left, as their scores do
+    rest = (1.0 - conf) / others if others > 0 else 0.0
+    alts = [
+        Alternative(int(j), decrypt(d.ciphertext, int(j)), float(p[j]) * rest)
+        for j in order[1 : 1 + top]
+    ]
     return replace(
         d,
         plaintext=decrypt(d.ciphertext, k),
         shift=k,
-        confidence=float(p[k]),
+        confidence=conf,
         alternatives=alts,
         calibrated=False,
         decode="words",

@@ -43,7 +43,7 @@ from caesar_rnn.cipher import count_letters, decrypt, is_letter
 from caesar_rnn.data.generate import _trim_letters
 from caesar_rnn.decoding.choice import likeliest
 from caesar_rnn.decoding.decode import Alternative, Decryption
-from caesar_rnn.decoding.flags import is_leet, spelled_out, with_words_key
+from caesar_rnn.decoding.flags import is_flag, is_leet, spelled_out, with_words_key
 from caesar_rnn.languages import AUTO, CODES, ENGLISH, check_code
 
 #: Letters from which the model's key stands (its key is right in 98.8 % of 64-letter messages of
@@ -134,6 +134,9 @@ def _with_language(results: list[Decryption], lang: str | None, top: int) -> lis
                 replace(d, language=code) if keep else reading(d, s[named[m], m], code, top, k)
             )
     _words_or_model(results, todo, heads, out)
+    for i in todo:  # flags read with English words: their fragments name no language well
+        if out[i].decode == "words":
+            out[i] = replace(out[i], language=ENGLISH)
     # Where the answer stays English: a runner-up the calibration rates likelier (``choice``).
     english = [i for i in todo if out[i].language == ENGLISH]
     for i, d in zip(english, likeliest([out[i] for i in english]), strict=True):
@@ -294,7 +297,7 @@ def _stands(text: str, head: str) -> bool:
     letters, or where digits are written inside words (CTF flags, ``th1s_1s_n0t_s3cur3``): their
     broken words read as no language's, and another language's reading of the pieces would
     change a flag that the model reads whole."""
-    return _longer(text, head) or is_leet(text)
+    return _longer(text, head) or is_flag(text)
 
 
 def _head(d: Decryption) -> str:

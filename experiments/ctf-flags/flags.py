@@ -85,6 +85,9 @@ def main() -> None:
     sets = {
         "flags": flags(words, args.n, rng),
         "flags, heavy (short words, 90 % leet, numbers)": flags(words, args.n, rng, heavy=True),
+        "heavy, without prefix and braces": [
+            f.split("{", 1)[1].rstrip("}") for f in flags(words, args.n, rng, heavy=True)
+        ],
         "plain words (control)": [
             " ".join(rng.choice(words) for _ in range(rng.randint(2, 5))) for _ in range(args.n)
         ],

@@ -36,20 +36,30 @@ def test_a_wrong_model_key_gives_way_to_the_words_key() -> None:
     assert d.alternatives[0].shift != 13 and d.english is False  # the verdict is kept
 
 
-def test_the_model_key_stands_where_the_words_agree() -> None:
+def test_flags_are_read_with_the_words_and_a_known_prefix() -> None:
     right = _answer(encrypt(FLAG, 13), 13)
-    plain = _answer(encrypt("the quick brown fox", 5), 20)  # no digits: not this rule's
+    plain = _answer(encrypt("the quick brown fox", 5), 20)  # no flag: not this rule's
     argmax = replace(_answer(encrypt(FLAG, 4), 1), decode="argmax")
     out = flags.with_words_key([right, plain, argmax])
-    assert out[0] is right and out[1] is plain and out[2] is argmax
+    assert out[0].plaintext == FLAG and out[0].decode == "words"  # its confidence, the words'
+    assert out[0].confidence == flags.CONFIRMED  # "flag" read as a known prefix
+    assert out[1] is plain and out[2] is argmax
+    # A prefix settles what the fragments cannot: "0x41414141" spelled out reads "of ...".
+    hexflag = _answer(encrypt("flag{0x41414141}", 19), 0)
+    [d] = flags.with_words_key([hexflag])
+    assert d.plaintext == "flag{0x41414141}" and d.confidence == flags.CONFIRMED
+    # No known prefix: at most UNCONFIRMED, the rest shared by the runners-up.
+    [d] = flags.with_words_key([_answer(encrypt("th1s_1s_s3cr3t", 9), 0)], top=25)
+    assert d.confidence <= flags.UNCONFIRMED
+    assert d.confidence + sum(a.probability for a in d.alternatives) <= 1 + 1e-9
+    assert flags.known_prefix("picoCTF") and flags.known_prefix("HTB")
+    assert not flags.known_prefix("ntio")
+    assert flags.is_flag("synt{abg_fb_frperg}") and not flags.is_flag("the {set} of")
 
 
-def test_the_language_step_names_what_the_flag_says() -> None:
+def test_the_language_step_names_flags_english() -> None:
     fr = "drapeau{c3c1_n_3st_p4s_s3cur1s3}"
     out = language.with_language([_answer(encrypt(FLAG, 13), 0), _answer(encrypt(fr, 7), 7)])
     assert out[0].plaintext == FLAG and out[0].language == "en" and out[0].decode == "words"
-    assert out[1].plaintext == fr and out[1].language == "fr" and out[1].decode == "key"
-    assert language.note(out[1]) == (
-        f"{out[1].ciphertext!r}: reads as French (the model's key; the language at it)"
-    )
-    assert "the words cracker's key" not in (language.note(out[0]) or "")
+    assert out[1].plaintext == fr and out[1].language == "en"  # read with English words
+    assert language.note(out[0]) is None

@@ -85,13 +85,13 @@ def test_note() -> None:
     assert language.note(d) == "'abc': reads as Polish (not the model: the pl quadgram crack)"
 
 
-def test_flags_with_digits_keep_the_model_key() -> None:
+def test_flags_with_digits_are_read_whole() -> None:
     # A CTF flag's words broken by digits read as no language's: another language's reading of
     # the pieces ("gmbh{ui1t_1t_o0u_t3dvs3}", French) would change the flag the model reads whole.
     flag = "flag{th1s_1s_n0t_s3cur3}"
     for k in (3, 13, 17):
         [d] = language.with_language([_model_answer(encrypt(flag, k), k)])
-        assert d.plaintext == flag and d.shift == k and d.decode == "key"
+        assert d.plaintext == flag and d.shift == k and d.decode == "words"
     assert not flags.is_leet("picoCTF{the_flag_is_here}")  # no digit in a word
 
 
