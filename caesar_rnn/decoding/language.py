@@ -43,7 +43,7 @@ from caesar_rnn.cipher import count_letters, decrypt, is_letter
 from caesar_rnn.data.generate import _trim_letters
 from caesar_rnn.decoding.choice import likeliest
 from caesar_rnn.decoding.decode import Alternative, Decryption
-from caesar_rnn.decoding.flags import is_flag, is_leet, spelled_out, with_words_key
+from caesar_rnn.decoding.flags import FLAG, is_flag, is_leet, spelled_out, with_words_key
 from caesar_rnn.languages import AUTO, CODES, ENGLISH, check_code
 
 #: Letters from which the model's key stands (its key is right in 98.8 % of 64-letter messages of
@@ -135,7 +135,7 @@ def _with_language(results: list[Decryption], lang: str | None, top: int) -> lis
             )
     _words_or_model(results, todo, heads, out)
     for i in todo:  # flags read with English words: their fragments name no language well
-        if out[i].decode == "words":
+        if out[i].decode == "words" and FLAG.search(out[i].ciphertext):
             out[i] = replace(out[i], language=ENGLISH)
     # Where the answer stays English: a runner-up the calibration rates likelier (``choice``).
     english = [i for i in todo if out[i].language == ENGLISH]
