@@ -50,7 +50,12 @@ def _key_prefix(value: int) -> int:
 def decrypt(
     text: TextArg = None,
     file: FileOpt = None,
-    shift: Annotated[OptionalInt, shift_option("The key, when known: no model is loaded.")] = None,
+    shift: Annotated[
+        OptionalInt,
+        shift_option(
+            "The key, when known (any integer, taken modulo 26: 29 is 3): no model is loaded."
+        ),
+    ] = None,
     model: ModelOpt = None,
     decode: Annotated[
         Decode,

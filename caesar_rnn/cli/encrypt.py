@@ -11,7 +11,9 @@ from caesar_rnn.cli.options import FileOpt, QuietOpt, TextArg, shift_option
 def encrypt(
     text: TextArg = None,
     file: FileOpt = None,
-    shift: Annotated[int, shift_option("Key: shift letters forward by K.")] = 3,
+    shift: Annotated[
+        int, shift_option("Key: shift letters forward by K (any integer, taken modulo 26).")
+    ] = 3,
     quiet: QuietOpt = False,
 ) -> None:
     """Caesar-encrypt TEXT (or each line of --file or stdin): letters shift by K, case kept,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,7 +31,7 @@ _STYLE = Style(_MIX.style)
 
 def gen_data(
     ctx: typer.Context,
-    out: Annotated[Path, out_option("JSONL file to write.")] = Path(_DATA.out),
+    out: Annotated[Path, out_option("JSONL file to write (- for stdout).")] = Path(_DATA.out),
     count: Annotated[
         int, typer.Option(help="Number of pairs.", min=1, max=MAX_PAIRS)
     ] = _DATA.count,
@@ -85,11 +88,14 @@ def gen_data(
         raise typer.BadParameter(
             f"{min_len} is greater than --max-len ({max_len}).", ctx, None, "'--min-len'"
         )
-    with handled(), library_notes(quiet):
+    to_stdout = str(out) == STDOUT
+    with handled(), library_notes(quiet), _scratch_file(to_stdout) as scratch:
         if recipe is not None or not corpus:
             require("train", "gen-data", *TEXT_SOURCES)
         try:
             with interruptible():
+                if to_stdout:
+                    out, force = scratch, True
                 if recipe is not None:
                     n, out = _gen_recipe(ctx, recipe, out, count, seed, force)
                 elif not any(given(ctx, name) for name in SINGLE_PART):
@@ -98,10 +104,43 @@ def gen_data(
                     opts = (count, min_len, max_len, shift, style.value, corpus, seed, mid_word)
                     n, out = _gen_plain(*opts, out, force, lang or [])
         except Interrupted as exc:  # written in full, or left as it was: the exception knows
-            info(exc.outcome(out))
+            info("stopped: nothing written" if to_stdout else exc.outcome(out))
             raise typer.Exit(128 + exc.signum) from None
+        if to_stdout:  # the pairs are the result: no path to print
+            _copy_to_stdout(out)
+            info(f"wrote {n} pairs to stdout", quiet)
+            return
     info(f"wrote {n} pairs to {out}", quiet)
     print(out)
+
+
+#: ``--out`` value that sends the pairs to stdout instead of a file.
+STDOUT = "-"
+
+
+@contextlib.contextmanager
+def _scratch_file(wanted: bool) -> Iterator[Path]:
+    """A file in a temporary folder, removed afterwards (``--out -``: the pairs are made there,
+    as for a file, then copied to stdout); a placeholder when not ``wanted``."""
+    if not wanted:
+        yield Path(STDOUT)
+        return
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix="caesar-rnn-")
+    except OSError as exc:
+        raise CaesarRNNError(
+            f"cannot make a scratch folder for the pairs: {exc.strerror or exc}"
+        ) from None
+    with scratch as tmp:
+        yield Path(tmp) / "pairs.jsonl"
+
+
+def _copy_to_stdout(path: Path) -> None:
+    sys.stdout.flush()
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            sys.stdout.write(line)
+    sys.stdout.flush()
 
 
 #: Options that describe one kind of pair; with none of them, gen-data draws the default mix.

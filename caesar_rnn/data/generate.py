@@ -146,6 +146,11 @@ def generate(
     if langs and corpus_files:
         raise CaesarRNNError("give either languages or corpus files, not both")
     corpus = TextCorpus.from_files(corpus_files) if corpus_files else None
+    if corpus is not None and corpus.n_letters < min_len:
+        raise CaesarRNNError(
+            f"the corpus has {corpus.n_letters:,} letters, fewer than the shortest length asked "
+            f"for ({min_len:,}): give more text or a smaller --min-len"
+        )
     walk = language_walk(langs) if langs else None
     rng = random.Random(seed)
     for _ in range(count):

@@ -85,3 +85,58 @@ def test_gen_data_into_a_folder_it_cannot_write(
     r = runner.invoke(app, ["gen-data", "--count", "20", "-o", str(out)])
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr == f"error: cannot write {out}: Permission denied\n"
+
+
+def test_gen_data_to_stdout(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `-o -`: the pairs are the result, on stdout; no file named "-" is left behind.
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(app, ["gen-data", "-o", "-", "--count", "7", "-k", "5", "--seed", "3"])
+    assert r.exit_code == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(rows) == 7 and all(row["shift"] == 5 for row in rows)
+    assert r.stderr == "wrote 7 pairs to stdout\n"
+    assert list(tmp_path.iterdir()) == []
+    # The same pairs as a file with the same options and seed.
+    r2 = runner.invoke(app, ["gen-data", "-o", "f.jsonl", "--count", "7", "-k", "5", "--seed", "3"])
+    assert r2.exit_code == 0 and (tmp_path / "f.jsonl").read_text() == r.stdout
+
+
+def test_gen_data_to_stdout_mix_and_quiet(runner: CliRunner) -> None:
+    r = runner.invoke(app, ["gen-data", "-o", "-", "--count", "20", "-q"])
+    assert r.exit_code == 0 and r.stderr == ""
+    assert len(r.stdout.splitlines()) == 20
+
+
+def test_gen_data_to_stdout_without_a_scratch_folder(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", refuse)
+    r = runner.invoke(app, ["gen-data", "-o", "-", "--count", "5", "-k", "1"])
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr == "error: cannot make a scratch folder for the pairs: Permission denied\n"
+
+
+def test_gen_data_corpus_shorter_than_min_len(runner: CliRunner, tmp_path: Path) -> None:
+    # Pairs shorter than --min-len used to be written without a word.
+    text = tmp_path / "short.txt"
+    text.write_text("hello world this is short\n")
+    out = tmp_path / "d.jsonl"
+    args = ["gen-data", "--corpus", str(text), "-o", str(out), "--count", "3"]
+    r = runner.invoke(app, [*args, "--min-len", "30", "--max-len", "40"])
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr == (
+        "error: the corpus has 21 letters, fewer than the shortest length asked for (30): "
+        "give more text or a smaller --min-len\n"
+    )
+    assert not out.exists()
+    r = runner.invoke(app, [*args, "--min-len", "21", "--max-len", "40"])
+    assert r.exit_code == 0, r.stderr

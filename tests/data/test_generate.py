@@ -138,3 +138,11 @@ def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_corpus_shorter_than_min_len(tmp_path: Path) -> None:
+    text = tmp_path / "c.txt"
+    text.write_text("one two three\n")  # 11 letters
+    with pytest.raises(CaesarRNNError, match="11 letters, fewer than the shortest length"):
+        next(generate(3, 12, 20, corpus_files=[text]))
+    assert len(letters_of(str(next(generate(1, 11, 20, corpus_files=[text]))["plaintext"]))) == 11
