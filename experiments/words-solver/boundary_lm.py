@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import math
 import sys
 import time
@@ -44,7 +45,7 @@ from caesar_rnn.classical.words import Params, segmenter, word_scores  # noqa: E
 from caesar_rnn.data.corpus import TextCorpus, word_frequencies, word_pairs  # noqa: E402
 from caesar_rnn.evaluation.evaluate import sample_messages  # noqa: E402
 
-ORDER = 5
+ORDER = int(os.environ.get("BOUNDARY_ORDER", "5"))
 S = 27  # a-z and the boundary (26)
 BACKOFF = math.log(0.4)
 
