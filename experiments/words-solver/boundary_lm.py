@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import math
+import os
 import sys
 import time
 from functools import lru_cache
