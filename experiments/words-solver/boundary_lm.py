@@ -184,6 +184,14 @@ def rescored(
                 )
             lead = "_" if how == "word" else ""
             extra = pair_delta(words, listed, unseen) if listed or unseen else 0.0
+            if start == "local":  # each piece on its own: "_w_", the first and last open
+                pieces = [
+                    ("" if i == 0 else "_") + w + ("" if i == len(words) - 1 else "_")
+                    for i, w in enumerate(words)
+                ]
+                local = sum(logp(q, "word" if q[0] == "_" else "open") for q in pieces)
+                new.append(w + lam2 * local + extra)
+                continue
             new.append(w + lam2 * logp(lead + "_".join(words), how) + extra)
         out[b] = base[b].min() - 1e6
         out[b, best] = new
