@@ -77,6 +77,12 @@ SHORT_UNTIL = 8
 FOREIGN_EDGES = (4, 6, 8, 10, 12, 16, 24, 32, 48)
 FOREIGN_CEILING = (0.767, 0.955, 0.985, 0.991, 0.996, 0.999, 0.999, 0.999, 0.999)
 FOREIGN_FLOOR = (-1.3, -1.49, -1.53, -1.59, -1.59, -1.52, -1.59, -1.56, -1.53)
+#: From 12 letters the reading's words must read as its language too: the floor of its words
+#: score per letter there (``langid.word_score``, log10; the right readings' 1st percentile on
+#: the tuning text, per bin of ``FOREIGN_EDGES``, None: no floor). Random 16-23-letter strings
+#: that pass the chain floor: 76 of 478, 5 with this one too, at a cost of 0.8 % of the right
+#: readings (experiments/non-english/foreign_words_floor.py, round 7).
+WORDS_FLOOR = (None, None, None, None, -1.55, -1.44, -1.34, None, None)
 #: The most confidence a reading under its language's floor gets (like ``Calibration``'s
 #: ``non_english_cap`` for English).
 UNREAD_CAP = 0.5
@@ -148,8 +154,8 @@ def _foreign_trust(out: list[Decryption], todo: list[int], heads: list[str]) -> 
     """The answers read in another language (``decode`` "ngram") with their confidence capped
     at what the tuning text bore out for their length (``FOREIGN_CEILING``), and at
     ``UNREAD_CAP`` where the reading's chain score per letter in its language is under that
-    length's ``FOREIGN_FLOOR``: random letters read best as some language too, at a share of
-    1.0 of the 26 shifts."""
+    length's ``FOREIGN_FLOOR``, or its words score per letter under ``WORDS_FLOOR``: random
+    letters read best as some language too, at a share of 1.0 of the 26 shifts."""
     from caesar_rnn.classical.multilang import language_scores
 
     by_code: dict[str, list[tuple[int, str]]] = {}
@@ -162,14 +168,27 @@ def _foreign_trust(out: list[Decryption], todo: list[int], heads: list[str]) -> 
             n = max(count_letters(head), 1)
             b = max(bisect.bisect_right(FOREIGN_EDGES, n) - 1, 0)
             d = out[i]
-            read = row[int(d.shift or 0)] / n >= FOREIGN_FLOOR[b]
+            read = row[int(d.shift or 0)] / n >= FOREIGN_FLOOR[b] and _reads_as_words(d, b)
             cap = FOREIGN_CEILING[b] if read else min(FOREIGN_CEILING[b], UNREAD_CAP)
             if d.confidence > cap:
-                rest = (1.0 - cap) / max(1.0 - d.confidence, 1e-12)
+                # Under a ceiling the runners-up share the rest; a reading that does not read as
+                # its language frees confidence for no shift (its runner-up is no likelier).
+                rest = (1.0 - cap) / max(1.0 - d.confidence, 1e-12) if read else 1.0
                 alts = [replace(a, probability=min(a.probability * rest, 1.0 - cap))
                         for a in d.alternatives]  # fmt: skip
                 out[i] = replace(d, confidence=cap, alternatives=alts)
     return out
+
+
+def _reads_as_words(d: Decryption, b: int) -> bool:
+    """Whether the reading's words score per letter in its language reaches ``WORDS_FLOOR``."""
+    from caesar_rnn.classical.langid import word_score
+
+    floor = WORDS_FLOOR[b]
+    if floor is None:
+        return True
+    head = _trim_letters(d.plaintext, LONG)
+    return word_score(head, str(d.language)) / max(count_letters(head), 1) >= floor
 
 
 def _words_or_model(

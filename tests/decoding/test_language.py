@@ -225,6 +225,8 @@ def test_readings_in_another_language_are_trusted_as_far_as_tuning_text_bore_out
     out = language.with_language([_model_answer(rnd, 0), _model_answer(fr, 11)], top=2)
     assert out[0].decode == "ngram" and out[0].confidence == language.UNREAD_CAP
     assert sum(a.probability for a in out[0].alternatives) <= 1 - language.UNREAD_CAP + 1e-9
+    # The confidence the cap frees goes to no shift: the runner-up is not raised to ~0.5.
+    assert all(a.probability < 0.1 for a in out[0].alternatives)
     assert out[1].language == "fr" and out[1].confidence == language.FOREIGN_CEILING[-1]
     short = language._foreign_trust(
         [replace(_model_answer(fr, 7), decode="ngram", language="fr", confidence=1.0)],
@@ -236,9 +238,25 @@ def test_readings_in_another_language_are_trusted_as_far_as_tuning_text_bore_out
     assert language._foreign_trust([english], [0], [english.ciphertext])[0] is english
 
 
+def test_a_reading_whose_words_are_not_its_language_is_unsure() -> None:
+    # From 12 letters the reading's words must read as its language too (WORDS_FLOOR): a Polish
+    # sentence stays sure; random letters the chain floor lets through are capped.
+    pl = "bakterie rozmnazaja sie szybko w cieplej wodzie"  # Polish, 40 letters
+    rnd = "qzkwpamfeunvoxjr"  # 16 random letters that read as some language's chain
+    floor = [f for f in language.WORDS_FLOOR if f is not None]
+    assert floor and all(-2.0 < f < -1.0 for f in floor)
+    out = language.with_language([_model_answer(encrypt(pl, 5), 5)], top=2)
+    assert out[0].language == "pl" and out[0].confidence > 0.99
+    ok = replace(out[0], confidence=1.0)
+    b = language.FOREIGN_EDGES.index(16)
+    assert language._reads_as_words(replace(ok, plaintext=pl[:20]), b)
+    assert not language._reads_as_words(replace(ok, plaintext=rnd), b)
+
+
 def test_the_foreign_tables_line_up() -> None:
     n = len(language.FOREIGN_EDGES)
     assert len(language.FOREIGN_CEILING) == n and len(language.FOREIGN_FLOOR) == n
+    assert len(language.WORDS_FLOOR) == n
     assert list(language.FOREIGN_EDGES) == sorted(language.FOREIGN_EDGES)
     assert all(0.5 <= c < 1 for c in language.FOREIGN_CEILING)
 
