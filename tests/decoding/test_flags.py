@@ -33,7 +33,8 @@ def test_a_wrong_model_key_gives_way_to_the_words_key() -> None:
     [d] = flags.with_words_key([_answer(c, 0)], top=3)  # the model read it unchanged
     assert d.plaintext == FLAG and d.shift == 13 and d.decode == "words"
     assert not d.calibrated and 0.5 < d.confidence <= 1 and len(d.alternatives) == 3
-    assert d.alternatives[0].shift != 13 and d.english is False  # the verdict is kept
+    assert d.alternatives[0].shift != 13
+    assert d.english is None  # the model's verdict was on its own reading, not this one
 
 
 def test_flags_are_read_with_the_words_and_a_known_prefix() -> None:
@@ -55,6 +56,27 @@ def test_flags_are_read_with_the_words_and_a_known_prefix() -> None:
     assert flags.known_prefix("picoCTF") and flags.known_prefix("HTB")
     assert not flags.known_prefix("ntio")
     assert flags.is_flag("synt{abg_fb_frperg}") and not flags.is_flag("the {set} of")
+
+
+def test_everyday_digits_the_model_reads_right_keep_its_answer() -> None:
+    # QA round 3: "Meet at 4th street" came back "unsure (0.50)" with a junk runner-up at 0.5.
+    for text in ("Meet at 4th street", "See you at 5pm", "Bus 42A leaves at 8am"):
+        right = replace(_answer(encrypt(text, 7), 7), confidence=0.99, english=True)
+        assert flags.with_words_key([right])[0] is right, text
+
+
+def test_leetspeak_the_model_reads_right_keeps_its_answer() -> None:
+    # Without a flag's braces, where the words cracker's key is the model's, the model's
+    # calibrated answer stands; where it differs, the words cracker's reading replaces it.
+    c = encrypt("th1s 1s n0t s3cur3 at all", 9)
+    right = replace(_answer(c, 9), confidence=0.93)
+    [d] = flags.with_words_key([right])
+    assert d is right
+    [d] = flags.with_words_key([_answer(c, 0)])
+    assert d.shift == 9 and d.decode == "words"
+    # A flag is always the words cracker's reading (its prefix sets the confidence).
+    f = _answer(encrypt(FLAG, 13), 13)
+    assert flags.with_words_key([f])[0].decode == "words"
 
 
 def test_the_language_step_names_flags_english() -> None:
