@@ -194,8 +194,8 @@ def _reads_as_words(d: Decryption, b: int) -> bool:
 def _words_or_model(
     results: list[Decryption], todo: list[int], heads: list[str], out: list[Decryption]
 ) -> None:
-    """Where ``out`` moved off the key of a model answer that reads as English (verdict true),
-    of ``langid.MIN_LETTERS`` letters or more, the model's answer comes back unless the new
+    """Where ``out`` moved off the key of a model answer that reads as English (verdict true, or
+    null: a model without a calibration table), of ``langid.MIN_LETTERS`` letters or more, the model's answer comes back unless the new
     reading's words in its language score at least ``WORDS_LEAD`` more than the model's reading's
     words in English (``langid.word_scores``; None: no check). Its language is then the best at
     the model's key (chain, English's head start, accents)."""
@@ -206,7 +206,7 @@ def _words_or_model(
     moved = [
         (i, h) for i, h in zip(todo, heads, strict=True)
         if (out[i].shift != _shift(results[i]) or (SAME_KEY and out[i].language != ENGLISH))
-        and results[i].english is True and count_letters(h) >= MIN_LETTERS
+        and results[i].english is not False and count_letters(h) >= MIN_LETTERS
     ]  # fmt: skip
     if not moved:
         return
