@@ -110,6 +110,11 @@ class ModelConfig:
         for name in ("bidirectional", "boundaries", "canonical"):
             _bool(name, getattr(self, name))
         _float("dropout", self.dropout, 0.0, 1.0, high_open=True)
+        if self.dropout > 0 and (self.arch in FEEDFORWARD or self.layers < 2):
+            raise CaesarRNNError(
+                f"dropout {self.dropout:g} would do nothing: it acts between recurrent layers, "
+                "so it needs a recurrent arch and 2 or more layers"
+            )
         if self.arch in FEEDFORWARD:
             # A per-character model sees no neighbours, so it has no directions to read in.
             self.bidirectional = False

@@ -60,6 +60,8 @@ def test_train_config_checks_every_field(kwargs: dict, message: str) -> None:  #
         ({"dropout": 1.0}, "dropout"),
         ({"dropout": math.nan}, "dropout"),
         ({"arch": "transformer"}, "unknown arch"),
+        ({"dropout": 0.2, "layers": 1}, "would do nothing"),  # it acts between layers
+        ({"dropout": 0.2, "layers": 2, "arch": "mlp"}, "needs a recurrent arch"),
     ],
 )
 def test_model_config_checks_every_field(kwargs: dict, message: str) -> None:  # type: ignore[type-arg]
@@ -182,9 +184,19 @@ def test_cli_option_errors_come_before_the_data_is_read(tmp_path: Path) -> None:
         r = CliRunner().invoke(
             app, ["train", "--data", missing, "--out", str(tmp_path / "m"), *bad]
         )
-        assert r.exit_code == 1, bad
+        assert r.exit_code == 2, bad  # a value the configs refuse is a usage error
         assert r.stdout == "" and message in r.stderr and "Traceback" not in r.stderr
         assert len(r.stderr.strip().splitlines()) == 1
+        assert not (tmp_path / "m").exists()
+    for bad, message in (  # options that would do nothing, or contradict each other
+        (["--dropout", "0.3", "--layers", "1"], "dropout 0.3 would do nothing"),
+        (["--arch", "mlp", "--bidirectional"], "no --bidirectional"),
+        (["--epochs", "1", "--steps", "10"], "give one"),
+    ):
+        r = CliRunner().invoke(
+            app, ["train", "--data", missing, "--out", str(tmp_path / "m"), *bad]
+        )
+        assert r.exit_code == 2 and message in r.stderr, bad
         assert not (tmp_path / "m").exists()
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from caesar_rnn.cli.common import fail, given, handled, info, library_notes
+from caesar_rnn.cli.common import fail, given, handled, info, library_notes, usage_error
 from caesar_rnn.cli.options import (
     Arch,
     Device,
@@ -19,7 +19,7 @@ from caesar_rnn.cli.options import (
     out_option,
 )
 from caesar_rnn.cli.output import Table
-from caesar_rnn.config import DEFAULT_TRAIN_DIR, ModelConfig, TrainConfig, load_recipe
+from caesar_rnn.config import DEFAULT_TRAIN_DIR, FEEDFORWARD, ModelConfig, TrainConfig, load_recipe
 from caesar_rnn.errors import CaesarRNNError
 
 _MODEL, _TRAIN = ModelConfig(), TrainConfig()
@@ -59,10 +59,13 @@ def train(
         float, typer.Option(help="Dropout between recurrent layers.")
     ] = _MODEL.dropout,
     epochs: Annotated[
-        int, typer.Option(help="Passes over the training pairs, instead of --steps.")
+        int,
+        typer.Option(
+            help="Train this many passes over the pairs instead of --steps.", show_default=False
+        ),
     ] = _TRAIN.epochs,
     steps: Annotated[
-        OptionalInt, typer.Option(help="Train this many steps (--epochs alone: train by epochs).")
+        OptionalInt, typer.Option(help="Train this many steps (or --epochs instead).")
     ] = _TRAIN.steps,
     batch_size: Annotated[int, typer.Option(help="Messages per step.")] = _TRAIN.batch_size,
     lr: Annotated[
@@ -165,8 +168,13 @@ def _new_trainer(ctx: typer.Context, opts: dict[str, Any]) -> Any:
     every option is checked here, before any data is read."""
     from dataclasses import replace
 
+    from caesar_rnn.training.options import check_pair
     from caesar_rnn.training.trainer import Trainer
 
+    if given(ctx, "epochs") and given(ctx, "steps"):
+        usage_error("--epochs and --steps both say how long to train: give one")
+    if given(ctx, "bidirectional") and opts["arch"] in FEEDFORWARD:
+        usage_error(f"--arch {opts['arch']} reads each character alone: no --bidirectional")
     r = load_recipe(opts["recipe"]) if opts["recipe"] is not None else None
     model_cfg, cfg = (r.model, r.train) if r else (ModelConfig(), TrainConfig())
     t: dict[str, Any] = {k: opts[k] for k in TRAIN_FIELDS if given(ctx, k)}
@@ -180,8 +188,12 @@ def _new_trainer(ctx: typer.Context, opts: dict[str, Any]) -> Any:
         if opts[name] is not None:
             m[name], t[f"auto_{name}"] = opts[name], False
     t["progress"] = not opts["quiet"]
-    cfg = replace(cfg, **t)
-    return Trainer(replace(model_cfg, **m), cfg, replace_model=opts["force"],
+    try:  # a value the configs refuse is a usage error, as a bad number is
+        cfg, model_cfg = replace(cfg, **t), replace(model_cfg, **m)
+        check_pair(model_cfg, cfg)
+    except CaesarRNNError as exc:
+        usage_error(str(exc))
+    return Trainer(model_cfg, cfg, replace_model=opts["force"],
                    recipe=r.record() if r else None)  # fmt: skip
 
 

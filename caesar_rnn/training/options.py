@@ -13,16 +13,7 @@ from caesar_rnn.errors import CaesarRNNError
 def check_options(model_cfg: ModelConfig, cfg: TrainConfig) -> TrainConfig:
     """Checks that need both configs or the machine, before any data is read; returns ``cfg``
     with bf16 resolved (None: on where it is native)."""
-    if cfg.tbptt is not None:
-        if not model_cfg.recurrent:
-            raise CaesarRNNError(
-                f"truncated BPTT needs a recurrent model; {model_cfg.arch} has no state"
-            )
-        if model_cfg.bidirectional:
-            raise CaesarRNNError(
-                "truncated BPTT needs a unidirectional model: the backward direction reads the "
-                "whole message from its end, so it cannot be cut into chunks"
-            )
+    check_pair(model_cfg, cfg)
     device = resolve_device(cfg.device)
     native = device.startswith("cuda") or cpu_has_bf16()
     if cfg.bf16 is None:
@@ -33,3 +24,17 @@ def check_options(model_cfg: ModelConfig, cfg: TrainConfig) -> TrainConfig:
             "train in float32 here"
         )
     return cfg
+
+
+def check_pair(model_cfg: ModelConfig, cfg: TrainConfig) -> None:
+    """The options of the two configs that contradict each other (the machine aside)."""
+    if cfg.tbptt is not None:
+        if not model_cfg.recurrent:
+            raise CaesarRNNError(
+                f"truncated BPTT needs a recurrent model; {model_cfg.arch} has no state"
+            )
+        if model_cfg.bidirectional:
+            raise CaesarRNNError(
+                "truncated BPTT needs a unidirectional model: the backward direction reads the "
+                "whole message from its end, so it cannot be cut into chunks"
+            )
