@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from caesar_rnn.cli.common import (
+    given,
     handled,
     info,
     load_model,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 
 def crack(
+    ctx: typer.Context,
     text: TextArg = None,
     file: FileOpt = None,
     method: Annotated[
@@ -63,6 +65,9 @@ def crack(
         usage_error("--best prints plaintext only: no --json")
     if lang is not None and method != Method.ngram:
         usage_error("--lang goes with the ngram method only")
+    unused = [n for n in ("model", "device") if given(ctx, n)]
+    if method != Method.model and unused:
+        usage_error(f"--{unused[0]} goes with --method model only")
     with handled():
         lines = read_input(text, file)
         m = load_model(model, device, quiet) if method == Method.model else None

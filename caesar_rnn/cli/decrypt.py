@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from caesar_rnn.cli.common import (
+    given,
     handled,
     info,
     input_bytes,
@@ -48,6 +49,7 @@ def _key_prefix(value: int) -> int:
 
 
 def decrypt(
+    ctx: typer.Context,
     text: TextArg = None,
     file: FileOpt = None,
     shift: Annotated[
@@ -112,6 +114,10 @@ def decrypt(
         usage_error("--whole finds one key itself: no --json, --decode other than key, or --shift")
     if shift is not None and decode != Decode.key:
         usage_error("--shift gives the key: no --decode other than key")
+    unused = [n for n in ("model", "device", "jobs", "key_prefix", "top") if given(ctx, n)]
+    if shift is not None and unused:
+        flag = "--" + unused[0].replace("_", "-")
+        usage_error(f"--shift gives the key, so no model is loaded: no {flag}")
     with handled():
         if whole:
             _whole(text, file, load_model(model, device, quiet), quiet)

@@ -137,3 +137,11 @@ def test_crack_lang_usage_errors(runner: CliRunner, args: list[str], message: st
     r = runner.invoke(app, ["crack", "Erqmrxu", *args])
     assert r.exit_code == 2 and r.stdout == ""
     assert message in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def test_model_options_go_with_the_model_method(runner: CliRunner) -> None:
+    # QA round 3: `crack --method ngram -m /nonexist` and `--device cuda` ran, silently unused.
+    for extra in (["-m", "/nonexistent"], ["--device", "cuda"]):
+        r = runner.invoke(app, ["crack", "khoor", *extra])
+        assert r.exit_code == 2 and r.stdout == "", extra
+        assert "goes with --method model only" in r.stderr

@@ -56,11 +56,21 @@ def test_decrypt_text_and_file_is_a_usage_error(runner: CliRunner, tmp_path: Pat
 
 
 def test_decrypt_known_shift_loads_no_model(runner: CliRunner) -> None:
-    """-k: the key is given, so even a missing model folder does not matter."""
-    r = runner.invoke(app, ["decrypt", "Khoor, Zruog!", "-k", "3", "-m", "/nonexistent"])
+    """-k: the key is given, so no model is loaded; the model's options are refused (they
+    would do nothing), as --lang and --decode are."""
+    r = runner.invoke(app, ["decrypt", "Khoor, Zruog!", "-k", "3"])
     assert r.exit_code == 0, r.stderr
     assert r.stdout == "Hello, World!\n"
     assert r.stderr == ""
+    for extra, flag in (
+        (["-m", "/nonexistent"], "--model"),
+        (["--top", "3"], "--top"),
+        (["--key-prefix", "16"], "--key-prefix"),
+        (["--jobs", "2"], "--jobs"),
+    ):
+        r = runner.invoke(app, ["decrypt", "Khoor, Zruog!", "-k", "3", *extra])
+        assert r.exit_code == 2 and r.stdout == "", extra
+        assert f"no {flag} " in r.stderr and len(r.stderr.splitlines()) == 1
     r = runner.invoke(app, ["decrypt", "--shift", "29", "--json"], input="khoor\n123\n")
     recs = [json.loads(line) for line in r.stdout.splitlines()]
     assert [(x["plaintext"], x["shift"]) for x in recs] == [("hello", 3), ("123", 3)]
