@@ -234,7 +234,7 @@ def sweep_stale(folder: str | Path) -> list[str]:
     return removed
 
 
-def _existing_target(path: Path, force: bool) -> os.stat_result | None:
+def check_target(path: Path, force: bool) -> os.stat_result | None:
     """The target's stat if it exists and may be replaced; a clear error if not: only a regular
     file is ever replaced (never a FIFO, a device, a symlink or a folder), and only with force."""
     try:
@@ -244,7 +244,7 @@ def _existing_target(path: Path, force: bool) -> os.stat_result | None:
     except OSError as exc:
         raise CaesarRNNError(f"cannot write {path}: {exc.strerror}") from None
     if stat.S_ISDIR(st.st_mode):
-        raise CaesarRNNError(f"{path} is a directory")
+        raise CaesarRNNError(f"{path} is a directory: give a file name")
     if not stat.S_ISREG(st.st_mode):
         kind = "a symlink" if stat.S_ISLNK(st.st_mode) else "not a regular file"
         raise CaesarRNNError(f"{path} is {kind}; only a regular file is ever replaced")
@@ -270,7 +270,7 @@ def atomic_writer(path: str | Path, force: bool = True, mode: str = "w") -> Iter
     ``force``); it keeps its permission bits (and owner, when run as root). A write that cannot
     complete (full disk, file-size limit) is a ``CaesarRNNError`` and the target is untouched."""
     path = Path(path)
-    old = _existing_target(path, force)
+    old = check_target(path, force)
     parent = path.parent if str(path.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)

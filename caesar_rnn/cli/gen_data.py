@@ -85,6 +85,11 @@ def gen_data(
     from caesar_rnn.signals import Interrupted, interruptible
 
     if min_len > max_len:  # a usage error, as each bound alone is
+        if not given(ctx, "min_len"):
+            raise typer.BadParameter(
+                f"{max_len} is less than --min-len ({min_len} by default).", ctx, None,
+                "'--max-len'",
+            )  # fmt: skip
         raise typer.BadParameter(
             f"{min_len} is greater than --max-len ({max_len}).", ctx, None, "'--min-len'"
         )

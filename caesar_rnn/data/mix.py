@@ -17,7 +17,7 @@ from pathlib import Path
 from caesar_rnn.config import DataConfig, MixPart
 from caesar_rnn.data.generate import generate, write_jsonl
 from caesar_rnn.errors import CaesarRNNError
-from caesar_rnn.files import atomic_writer
+from caesar_rnn.files import atomic_writer, check_target
 
 
 def part_sizes(n: int, mix: list[MixPart]) -> list[int]:
@@ -58,8 +58,7 @@ def make_pairs(cfg: DataConfig, force: bool = False, workers: int | None = None)
     if not cfg.mix:
         raise CaesarRNNError("the data config has no mix to draw pairs from")
     out = Path(cfg.out)
-    if out.exists() and not force:
-        raise CaesarRNNError(f"{out} already exists (use --force to overwrite)")
+    check_target(out, force)  # a folder or a special file: said before the pairs are made
     sizes = [min(cfg.shard, cfg.count - start) for start in range(0, cfg.count, cfg.shard)]
     with _scratch(out) as tmp:
         names = [str(Path(tmp) / f"shard{s}.jsonl") for s in range(len(sizes))]

@@ -140,3 +140,17 @@ def test_gen_data_corpus_shorter_than_min_len(runner: CliRunner, tmp_path: Path)
     assert not out.exists()
     r = runner.invoke(app, [*args, "--min-len", "21", "--max-len", "40"])
     assert r.exit_code == 0, r.stderr
+
+
+def test_gen_data_max_len_under_the_default_min_len(runner: CliRunner, tmp_path: Path) -> None:
+    r = runner.invoke(app, ["gen-data", "-o", str(tmp_path / "d.jsonl"), "--max-len", "3"])
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "3 is less than --min-len (4 by default)" in r.stderr
+
+
+def test_gen_data_into_a_folder(runner: CliRunner, tmp_path: Path) -> None:
+    # QA round 3: "already exists (use --force)", then with --force "is a directory".
+    for extra in ([], ["--force"], ["-k", "3"]):
+        r = runner.invoke(app, ["gen-data", "-o", str(tmp_path), "--count", "5", *extra])
+        assert r.exit_code == 1 and r.stdout == ""
+        assert r.stderr == f"error: {tmp_path} is a directory: give a file name\n", extra
