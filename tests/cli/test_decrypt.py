@@ -235,3 +235,20 @@ def test_decrypt_jobs_capped_at_the_cores(
     assert f"--jobs 100000: {default_jobs()} cores here" in r.stderr
     r = runner.invoke(app, [*args[:-1], str(default_jobs()), "-q"])
     assert seen[-1] == default_jobs() and r.stderr == ""
+
+
+def test_a_stream_says_the_first_notes_and_counts_the_rest(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA round 3: a 10,000-line file gave 1,651 notes on stderr.
+    from caesar_rnn.cli import decrypt as cli_decrypt
+
+    monkeypatch.setattr(cli_decrypt, "MAX_NOTED", 2)
+    lines = "".join(f"qwzpx mnbvc {i}\n" for i in range(5))  # random letters: each has notes
+    r = runner.invoke(app, ["decrypt", "-"], input=lines)
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 5
+    said = r.stderr.splitlines()
+    assert said[-1].startswith("notes on 3 more lines not shown (--json")
+    assert {line.split("'")[1] for line in said[:-1]} == {"qwzpx mnbvc 0", "qwzpx mnbvc 1"}
+    r = runner.invoke(app, ["decrypt", "-", "-q"], input=lines)
+    assert r.exit_code == 0 and r.stderr == ""
