@@ -176,9 +176,13 @@ def publish_dir(new: Path, out: Path) -> None:
     fsync_dir(out.parent if str(out.parent) else ".")
 
 
+#: Files of an old model folder that belong to its weights: not carried into the new one.
+OWN_FILES = (WEIGHTS, CONFIG, "calibration.json")
+
+
 def _adopt_extras(old: Path, out: Path) -> None:
     for entry in os.listdir(old):
-        if entry not in (WEIGHTS, CONFIG) and not entry.startswith(TMP_PREFIX):
+        if entry not in OWN_FILES and not entry.startswith(TMP_PREFIX):
             with contextlib.suppress(OSError):
                 os.rename(old / entry, out / entry)
 

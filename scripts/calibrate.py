@@ -26,6 +26,7 @@ tables or the words table (classical/words.safetensors) change.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -182,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed": args.seed,
         "python": sys.version.split()[0],
         "command": "scripts/calibrate.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "weights_sha256": json.loads((args.model / "config.json").read_text())["weights_sha256"],
     }
     out = args.out or args.model / CALIBRATION
     out.write_text(cal.to_json(), encoding="utf-8")

@@ -235,3 +235,28 @@ def test_layers_as_a_float_fails_fast(model_dir: Path) -> None:
     (model_dir / "config.json").write_text(json.dumps(doc).replace('"layers": 1', '"layers": 1e9'))
     with pytest.raises(CaesarRNNError, match="layers must be an integer, got 1000000000.0"):
         load_meta(model_dir)
+
+
+def test_a_calibration_stays_with_the_weights_it_was_fitted_for(model_dir: Path) -> None:
+    # Retraining into a folder (--force) used to carry its old calibration.json into the new
+    # model, which then reported the old weights' confidence.
+    import shutil
+
+    from caesar_rnn.decoding.calibration import CALIBRATION, load_calibration
+    from caesar_rnn.nn.model import CaesarRNN
+    from caesar_rnn.store import shipped_model_dir
+
+    table = json.loads((shipped_model_dir() / CALIBRATION).read_text())
+    table["source"]["weights_sha256"] = _doc(model_dir)["weights_sha256"]
+    (model_dir / CALIBRATION).write_text(json.dumps(table))
+    assert load_calibration(model_dir) is not None  # fitted for these weights
+    (model_dir / "notes.txt").write_text("mine")
+    save_model(model_dir, CaesarRNN(CFG).state_dict(), ModelMeta(CFG), force=True)
+    assert not (model_dir / CALIBRATION).exists()  # not carried over to new weights
+    assert (model_dir / "notes.txt").read_text() == "mine"  # the user's own files are
+    # A table copied in by hand for other weights is refused, with what to do.
+    shutil.copy(shipped_model_dir() / CALIBRATION, model_dir / CALIBRATION)
+    with pytest.raises(CaesarRNNError, match="fitted for other weights.*refit it"):
+        load_calibration(model_dir)
+    r = CliRunner().invoke(app, ["decrypt", "khoor", "--model", str(model_dir)])
+    assert r.exit_code == 1 and "fitted for other weights" in r.stderr

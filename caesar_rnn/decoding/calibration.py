@@ -185,12 +185,31 @@ def load_calibration(model_dir: str | Path) -> Calibration | None:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CaesarRNNError(f"{path} is not a valid calibration table: {exc}") from None
     try:
-        return _from_doc(doc)
+        cal = _from_doc(doc)
     except (KeyError, TypeError, ValueError, AttributeError):
         raise CaesarRNNError(
             f"{path} is not a calibration table of this caesar-rnn (format "
             f"{FORMAT} version {FORMAT_VERSION}); refit it with scripts/calibrate.py"
         ) from None
+    _check_weights(cal, Path(model_dir), path)
+    return cal
+
+
+def _check_weights(cal: Calibration, model_dir: Path, path: Path) -> None:
+    """A table records the weights it was fitted for (``source["weights_sha256"]``, from their
+    config.json): another model's table would report another model's confidence."""
+    fitted = cal.source.get("weights_sha256")
+    if fitted is None:
+        return
+    try:
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return  # the model's own load says what is wrong with its config
+    if isinstance(config, dict) and config.get("weights_sha256") not in (None, fitted):
+        raise CaesarRNNError(
+            f"{path} was fitted for other weights than {model_dir}'s: refit it with "
+            f"scripts/calibrate.py --model {model_dir}, or remove it"
+        )
 
 
 def _from_doc(doc: dict[str, Any]) -> Calibration:
