@@ -211,6 +211,11 @@ class TrainConfig:
     auto_boundaries: bool = True
     #: Turn on ModelConfig.canonical when the data uses several keys (not with truncated BPTT).
     auto_canonical: bool = True
+    #: Fit the saved model's calibration table on the tuning prose (``decoding.fitting``), so that
+    #: its ``confidence`` is calibrated and its English verdict known; tuning messages per source,
+    #: length and style (scripts/calibrate.py fits the shipped model's with 300).
+    calibrate: bool = True
+    calibrate_per_length: int = 100
     #: Show a progress bar (only ever on a terminal); not saved with the model.
     progress: bool = True
 
@@ -232,7 +237,9 @@ class TrainConfig:
         _int("truncation length", self.tbptt, 1, none=True)
         _int("checkpoint interval", self.checkpoint_every, 0)
         _bool("bf16", self.bf16, none=True)
-        for name in ("reshift", "compile", "auto_boundaries", "auto_canonical", "progress"):
+        _int("calibration messages per length", self.calibrate_per_length, 1, 100_000)
+        for name in ("reshift", "compile", "auto_boundaries", "auto_canonical", "progress",
+                     "calibrate"):  # fmt: skip
             _bool(name, getattr(self, name))
         if self.tbptt and (self.compile or self.bf16):
             raise CaesarRNNError("truncated BPTT runs uncompiled, in float32")

@@ -32,6 +32,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _calibration_off(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``train`` fits the saved model's calibration table (~10 s on 2 cores): tests skip that
+    fit, but those that ask for the ``calibration_on`` fixture."""
+    if "calibration_on" in request.fixturenames:
+        return
+    import types
+
+    import caesar_rnn.decoding.fitting as fitting
+
+    def skipped(model_dir: object, *args: object, **kwargs: object) -> tuple[object, None]:
+        return types.SimpleNamespace(source={"messages": 0, "exact": 0.0}), None
+
+    monkeypatch.setattr(fitting, "calibrate_model", skipped)
+
+
+@pytest.fixture
+def calibration_on() -> None:
+    """``train``'s calibration fit runs (see ``_calibration_off``)."""
+
+
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A small bidirectional GRU trained for a few seconds on fixed-key (shift 3) data."""
@@ -53,6 +74,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
             lr=1e-2,
             device="cpu",
             progress=False,
+            calibrate=False,  # a session fixture: trained before ``_calibration_off`` patches
         ),
     )
     return str(out)

@@ -101,6 +101,13 @@ def train(
     compile_model: Annotated[
         bool, typer.Option("--compile", help="torch.compile the model (pays off on long runs).")
     ] = _TRAIN.compile,
+    calibrate: Annotated[
+        bool,
+        typer.Option(
+            help="Fit the model's calibration table after training (about 20 s), so that its "
+            "confidence is calibrated and its English verdict known."
+        ),
+    ] = _TRAIN.calibrate,
     checkpoint_every: Annotated[
         int,
         typer.Option(help="Steps between resumable checkpoints in OUT/checkpoint (0: never)."),
@@ -159,7 +166,8 @@ def _run(ctx: typer.Context, o: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
 
 
 TRAIN_FIELDS = ("data", "out", "epochs", "steps", "batch_size", "lr", "reshift", "val_fraction",
-                "device", "seed", "threads", "tbptt", "bf16", "checkpoint_every")  # fmt: skip
+                "device", "seed", "threads", "tbptt", "bf16", "checkpoint_every",
+                "calibrate")  # fmt: skip
 MODEL_FIELDS = ("arch", "hidden", "layers", "bidirectional", "dropout")
 
 
@@ -213,6 +221,10 @@ def _report(trainer: Any, metrics: dict[str, Any], quiet: bool) -> None:
     else:
         info("no validation table: no pairs were held out (--val-fraction)", quiet)
     info(f"saved model to {out}", quiet)
+    cal = metrics.get("calibration")
+    if cal:
+        info(f"calibrated its confidence on {cal['messages']:,} tuning messages "
+             f"({cal['seconds']:.0f} s)", quiet)  # fmt: skip
     if out.resolve() == Path(DEFAULT_TRAIN_DIR).resolve():
         info(
             "`caesar-rnn decrypt` in this folder will now use it; "

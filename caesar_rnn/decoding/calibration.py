@@ -2,8 +2,8 @@
 the plaintext is exactly right) and a verdict on whether any shift reads as English
 (``caesar_rnn.decoding.verdict``).
 
-A model folder may hold a ``calibration.json`` (``CALIBRATION``), fitted by
-``scripts/calibrate.py`` on held-out prose the model never saw. Per message style (letters only,
+A model folder may hold a ``calibration.json`` (``CALIBRATION``), fitted by ``train`` or
+``scripts/calibrate.py`` (``caesar_rnn.decoding.fitting``) on held-out prose the model never saw. Per message style (letters only,
 or with spaces and punctuation) and length bin it holds a logistic map from a few numbers about
 the answer (``FEATURES``) to the chance that it is exactly right:
 
@@ -19,8 +19,9 @@ the answer (``FEATURES``) to the chance that it is exactly right:
 plus a ceiling per bin (the most certainty the tuning text bore out there), the English
 verdict's table, and the most confidence a reading that is not English gets.
 
-Without the file (a model you trained yourself) the confidence is the uncalibrated softmax share
-and the verdict is unknown (None); ``calibrated`` says which.
+``train`` fits the table of the model it saves (``caesar_rnn.decoding.fitting``). Without the file
+(``train --no-calibrate``, or a model trained on one key) the confidence is the uncalibrated
+softmax share and the verdict is unknown (None); ``calibrated`` says which.
 """
 
 from __future__ import annotations
@@ -189,7 +190,8 @@ def load_calibration(model_dir: str | Path) -> Calibration | None:
     except (KeyError, TypeError, ValueError, AttributeError):
         raise CaesarRNNError(
             f"{path} is not a calibration table of this caesar-rnn (format "
-            f"{FORMAT} version {FORMAT_VERSION}); refit it with scripts/calibrate.py"
+            f"{FORMAT} version {FORMAT_VERSION}); refit it with "
+            f"`python -m caesar_rnn.decoding.fitting {model_dir}`"
         ) from None
     _check_weights(cal, Path(model_dir), path)
     return cal
@@ -208,7 +210,7 @@ def _check_weights(cal: Calibration, model_dir: Path, path: Path) -> None:
     if isinstance(config, dict) and config.get("weights_sha256") not in (None, fitted):
         raise CaesarRNNError(
             f"{path} was fitted for other weights than {model_dir}'s: refit it with "
-            f"scripts/calibrate.py --model {model_dir}, or remove it"
+            f"`python -m caesar_rnn.decoding.fitting {model_dir}`, or remove it"
         )
 
 

@@ -124,7 +124,27 @@ class Trainer:
             self.loop()
             self.finish()
             self.fire("on_train_end")
+        if self.ctx.is_main and self.cfg.calibrate:  # signals act again: Ctrl-C stops it
+            self.calibrate()
         return self.metrics
+
+    def calibrate(self) -> None:
+        """Fit the saved model's calibration table (``decoding.fitting``); an interrupted fit
+        leaves the model as saved, without one."""
+        from caesar_rnn.decoding.fitting import FitOptions, calibrate_model
+
+        if not self.cfg.reshift and len(set(self.pairs.shifts)) <= 1:
+            self.log("not calibrated: the data has one key (the tuning text has all 26)")
+            return
+        t = time.perf_counter()
+        self.log("calibrating the model's confidence on tuning prose (--no-calibrate: skip)")
+        opts = FitOptions(per_length=self.cfg.calibrate_per_length, extra={"by": "train"})
+        cal, _ = calibrate_model(self.out, opts)
+        self.metrics["calibration"] = {
+            "messages": cal.source["messages"],
+            "exact": cal.source["exact"],
+            "seconds": round(time.perf_counter() - t, 1),
+        }
 
     def derive_model_config(self, pairs: Pairs) -> ModelConfig:
         """The model config with the automatic settings applied (a new one; the given one stays)."""

@@ -32,6 +32,9 @@ def test_jobs_keep_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     """Two worker processes over blocks of 7 lines give exactly the one-process output, the
     language step (run in the workers) and its notes on stderr included."""
     monkeypatch.setattr(bulk, "CHUNK", 7)
+    from caesar_rnn.cli import decrypt as cli_decrypt
+
+    monkeypatch.setattr(cli_decrypt, "MAX_NOTED", 1000)  # every line's notes, to compare
     french = "Le chat noir dort sur le canapé du salon"
     words = ["hello", "world", "Attack at dawn!", "", french]
     lines = [encrypt(w, k) for k, w in enumerate(words * 10)]

@@ -93,3 +93,10 @@ def test_calibrate_fits_a_table_that_loads(tmp_path: Path) -> None:
     assert cal is not None and cal.verdict_table.language == "english"
     assert cal.source["text"].endswith("pydoc") and cal.source["messages"] == 3 * 21 * 2
     assert all(0.0 < c <= 1.0 for s in cal.ceiling.values() for c in s)
+
+
+def test_the_module_fits_a_folder_or_says_why_not(tmp_path: Path, calibration_on: None) -> None:
+    from caesar_rnn.decoding import fitting
+
+    assert fitting.main([]) == 2 and fitting.main(["--help"]) == 2
+    assert fitting.main([str(tmp_path / "none")]) == 1

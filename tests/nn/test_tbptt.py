@@ -90,7 +90,7 @@ def test_cli_rejects_tbptt_for_bidirectional(pairs: Path, tmp_path: Path) -> Non
     res = CliRunner().invoke(
         app, ["train", "--data", str(pairs), "--out", str(tmp_path / "m"), "--tbptt", "4"]
     )
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # options that contradict each other: a usage error
     assert res.stdout == ""
     assert "unidirectional" in res.stderr and "Traceback" not in res.stderr
     assert not (tmp_path / "m").exists()
@@ -103,7 +103,7 @@ def test_cli_rejects_bad_tbptt(pairs: Path, tmp_path: Path, bad: list[str]) -> N
     res = CliRunner().invoke(
         app, ["train", "--data", str(pairs), "--out", str(tmp_path / "m"), *bad]
     )
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert "truncat" in res.stderr and "Traceback" not in res.stderr
     assert not (tmp_path / "m").exists()  # refused before anything was written
 

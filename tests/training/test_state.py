@@ -46,6 +46,7 @@ def _cfg(data: Path, out: Path, every: int = 0) -> TrainConfig:
         seed=7,
         progress=False,
         checkpoint_every=every,
+        calibrate=False,  # module fixtures train before the tests' patch
     )
 
 

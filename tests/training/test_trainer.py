@@ -91,6 +91,7 @@ def test_failed_save_keeps_the_checkpoint_and_says_where(
     def full(*args: Any, **kw: Any) -> None:
         raise OSError(error, os.strerror(error))
 
+    save = trainer.save_model
     monkeypatch.setattr(trainer, "save_model", full)
     out = tmp_path / "m"
     with pytest.raises(state.RunStopped, match="could not save the model") as err:
@@ -98,7 +99,7 @@ def test_failed_save_keeps_the_checkpoint_and_says_where(
     assert err.value.checkpoint == out / "checkpoint"
     assert f"kept in the checkpoint {out / 'checkpoint'}" in str(err.value)
     assert state.load(out).position.step == STEPS
-    monkeypatch.undo()
+    monkeypatch.setattr(trainer, "save_model", save)  # (not undo(): the calibration stays off)
     resume_training(out, progress=False)
     assert (out / "model.safetensors").exists()
 
@@ -154,6 +155,7 @@ def test_train_with_stderr_on_a_full_device(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "m"
     cmd = [sys.executable, "-m", "caesar_rnn", "train", "--data", str(data), "--out", str(out)]
     cmd += ["--hidden", "8", "--layers", "1", "--steps", "5", "--device", "cpu", "--threads", "1"]
+    cmd += ["--no-calibrate"]  # a subprocess: the tests' patch does not reach it
     with open("/dev/full", "w") as full:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=full, text=True, timeout=300)
     assert (out / "model.safetensors").exists() and not (out / "checkpoint").exists()
@@ -363,3 +365,32 @@ def test_train_ends_beside_the_shipped_model(
     assert "decrypt` in this folder will now use it" in r.stderr and "--model shipped" in r.stderr
     r = CliRunner().invoke(app, [*args, "--out", "other"])
     assert r.exit_code == 0 and "will now use it" not in r.stderr
+
+
+def test_the_saved_model_gets_its_calibration_table(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calibration_on: None
+) -> None:
+    # A model users train reports calibrated confidence and an English verdict, as the shipped
+    # one does (the tuning text cut to Python's documentation topics to keep this short).
+    import caesar_rnn
+    from caesar_rnn.decoding import fitting, tuning_text
+
+    monkeypatch.setattr(
+        fitting, "tuning_words", lambda sources: {"pydoc": tuning_text.pydoc_words()}
+    )
+    out = tmp_path / "m"
+    metrics = train(_model(), _cfg(data, out, calibrate_per_length=10))
+    cal = json.loads((out / "calibration.json").read_text())
+    assert (
+        cal["source"]["weights_sha256"]
+        == json.loads((out / "config.json").read_text())["weights_sha256"]
+    )
+    assert metrics["calibration"]["messages"] == cal["source"]["messages"] > 0
+    d = caesar_rnn.load_model(str(out)).decrypt(["khoor zruog"])[0]
+    assert d.calibrated and d.english is not None and 0.0 <= d.confidence <= 1.0
+    # --no-calibrate: none.
+    out2 = tmp_path / "m2"
+    r = CliRunner().invoke(app, ["train", "--data", str(data), "-o", str(out2), "--steps", "3",
+                                 "--hidden", "8", "--no-calibrate", "--device", "cpu"])  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert not (out2 / "calibration.json").exists() and "calibrated" not in r.stderr
