@@ -239,13 +239,13 @@ def shipped_arrays(code: str) -> dict[str, np.ndarray]:
 @lru_cache(maxsize=1)
 def _shipped() -> dict[str, np.ndarray]:
     """Every array of the packaged file (3.5 MB: read at once, in a few ms)."""
-    from safetensors.numpy import load
+    from caesar_rnn.tables import read_tensors
 
     try:
         data = resources.files("caesar_rnn.classical").joinpath(TABLE_FILE).read_bytes()
     except OSError as exc:
         raise CaesarRNNError(f"the packaged language tables ({TABLE_FILE}) are missing") from exc
     try:
-        return load(data)
-    except Exception as exc:  # safetensors raises its own error types for a damaged file
+        return read_tensors(data)
+    except ValueError as exc:
         raise CaesarRNNError(f"the language tables ({TABLE_FILE}) are damaged") from exc

@@ -278,7 +278,7 @@ def _letter_table() -> tuple[str, np.ndarray]:
 
 @lru_cache(maxsize=1)
 def _shipped() -> dict[str, np.ndarray]:
-    from safetensors.numpy import load
+    from caesar_rnn.tables import read_tensors
 
     try:
         data = resources.files("caesar_rnn.classical").joinpath(TABLE_FILE).read_bytes()
@@ -287,8 +287,8 @@ def _shipped() -> dict[str, np.ndarray]:
             f"the packaged language word lists ({TABLE_FILE}) are missing"
         ) from exc
     try:
-        return load(data)
-    except Exception as exc:  # safetensors raises its own error types for a damaged file
+        return read_tensors(data)
+    except ValueError as exc:
         raise CaesarRNNError(f"the language word lists ({TABLE_FILE}) are damaged") from exc
 
 

@@ -194,9 +194,9 @@ class Lexicon:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Lexicon:
-        from safetensors.numpy import load
+        from caesar_rnn.tables import read_tensors
 
-        z = load(data)
+        z = read_tensors(data)
         if z["format_version"].tolist() != [FORMAT_VERSION]:
             raise ValueError("format version")
 

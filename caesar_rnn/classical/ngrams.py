@@ -144,11 +144,11 @@ def _logp_tables() -> tuple[np.ndarray, ...]:
 
 def load_tables(data: bytes) -> tuple[np.ndarray, ...]:
     """The tables of a file written by ``write_tables``, checked: n = 1..ORDER, finite."""
-    from safetensors.numpy import load
+    from caesar_rnn.tables import read_tensors
 
     shapes = [(N_LETTERS**n,) for n in range(1, ORDER + 1)]
     try:
-        z = load(data)
+        z = read_tensors(data)
         tables = tuple(z[f"logp{n}"].astype(np.float64) for n in range(1, ORDER + 1))
     except Exception as exc:  # safetensors raises its own error types for a damaged file
         raise CaesarRNNError(f"the n-gram tables ({TABLE_FILE}) are damaged") from exc

@@ -85,9 +85,9 @@ def to_bytes(arrays: dict[str, np.ndarray]) -> bytes:
 
 
 def from_bytes(data: bytes) -> WordTrie:
-    from safetensors.numpy import load
+    from caesar_rnn.tables import read_tensors
 
-    z = load(data)
+    z = read_tensors(data)
     if z["format_version"].tolist() != [FORMAT_VERSION]:
         raise ValueError("format version")
     return WordTrie({k: z[k] for k in ARRAYS})
