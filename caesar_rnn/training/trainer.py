@@ -137,7 +137,10 @@ class Trainer:
             self.log("not calibrated: the data has one key (the tuning text has all 26)")
             return
         t = time.perf_counter()
-        self.log("calibrating the model's confidence on tuning prose (--no-calibrate: skip)")
+        self.log(
+            f"model saved to {self.out}; calibrating its confidence on tuning prose "
+            "(--no-calibrate: skip)"
+        )
         opts = FitOptions(per_length=self.cfg.calibrate_per_length, extra={"by": "train"})
         cal, _ = calibrate_model(self.out, opts)
         self.metrics["calibration"] = {
