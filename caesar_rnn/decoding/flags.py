@@ -17,9 +17,10 @@ key differs from the model's; where they agree, the model's answer stands, with 
 confidence (QA round 3: 30 everyday messages with such digits all came back "unsure (0.50)"
 with a nonsense runner-up at ~0.5; now 150 of 150 right at >= 0.9, experiments/ctf-flags/
 digits.py; a narrower test, digits with letters on both sides, lost 4 of 400 leetspeak lines
-without braces whose digits open words, "7he"). The words cracker reads each candidate both as
-written and with its digits spelled out as the letters they stand for (``leet_scores``): on
-heavy leetspeak 88 -> 92 %, on the flags 99.2 -> 99.8 %.
+without braces whose digits open words, "7he"). The words cracker reads each candidate with its
+digits spelled out as the letters they stand for (``leet_scores``; round 4: no longer plus the
+fragments as written, which read better under wrong shifts: leetspeak phrases 40 -> 90 %, heavy
+leetspeak without braces 94.0 -> 95.2 %, flags unchanged at 100 %).
 """
 
 from __future__ import annotations
@@ -59,8 +60,11 @@ PREFIXES = frozenset({"htb", "thm", "hkcert", "sekai", "idek", "osu", "dice", "d
 #: (``PREFIXES``): a prefix of three letters or more matches under one shift at most, and no
 #: split of the rest outweighs it (experiments/ctf-flags, round 2).
 PREFIX_BONUS = 100.0
-#: The most confidence a flag's reading gets without its prefix read as a known one, and with.
-UNCONFIRMED = 0.5
+#: The most confidence a flag's reading gets without its prefix read as a known one (or
+#: leetspeak without braces), and with. Without: 0.9, where realistic leetspeak phrases were 92 %
+#: right and generated heavy leetspeak 97 % (the 0.5 of round 2 left right answers "unsure":
+#: expected calibration error 0.43-0.45 against 0.07-0.08; experiments/ctf-flags, round 4).
+UNCONFIRMED = 0.9
 CONFIRMED = 0.99
 
 
@@ -108,15 +112,16 @@ def with_words_key(results: list[Decryption], top: int = 2) -> list[Decryption]:
 
 
 def leet_scores(messages: list[str]) -> np.ndarray:
-    """(B, 26) the words cracker's scores of each message as written plus those of its reading
-    under each shift with the digits spelled out (``spelled_out``: "r0t13_1s_n0t" read as
-    "rotie_is_not" splits into words). Each message is scored 27 times: for flags, not files."""
+    """(B, 26) the words cracker's score of each message's reading under each shift with the
+    digits spelled out (``spelled_out``: "r0t13_1s_n0t" read as "rotie_is_not" splits into
+    words). The reading as written is not added: its fragments ("h ck th pl n t") read better
+    under wrong shifts (experiments/ctf-flags, round 4). Each message is scored 26 times: for
+    flags, not files."""
     from caesar_rnn.classical.words import word_scores
 
     variants = [spelled_out(m, k) for m in messages for k in range(N_LETTERS)]
     spelled = word_scores(variants).reshape(len(messages), N_LETTERS, N_LETTERS)
-    diagonal = spelled[:, np.arange(N_LETTERS), np.arange(N_LETTERS)]  # variant k at shift k
-    return word_scores(messages) + diagonal
+    return spelled[:, np.arange(N_LETTERS), np.arange(N_LETTERS)]  # variant k at shift k
 
 
 def _reading(d: Decryption, scores: np.ndarray, top: int, known: np.ndarray) -> Decryption:
