@@ -28,7 +28,6 @@ import caesar_rnn  # noqa: E402
 from caesar_rnn.cipher import N_LETTERS, encrypt  # noqa: E402
 from caesar_rnn.decoding import flags as flag_rule  # noqa: E402
 
-
 #: Leetspeak phrases as people write them (written for this, none from an evaluation set).
 PHRASES = [
     "h4ck th3 pl4n3t", "1 l0v3 cr4ck1ng c0d3s", "l33t sp34k 1s fun", "n00b", "pwn3d by th3 b3st",
