@@ -192,6 +192,8 @@ def test_cli_option_errors_come_before_the_data_is_read(tmp_path: Path) -> None:
         (["--dropout", "0.3", "--layers", "1"], "dropout 0.3 would do nothing"),
         (["--arch", "mlp", "--bidirectional"], "no --bidirectional"),
         (["--epochs", "1", "--steps", "10"], "give one"),
+        (["--resume", str(tmp_path), "--hidden", "64"], "with its own settings: no --"),
+        (["--resume", str(tmp_path), "--no-calibrate"], "(only --device, --threads"),
     ):
         r = CliRunner().invoke(
             app, ["train", "--data", missing, "--out", str(tmp_path / "m"), *bad]

@@ -130,6 +130,15 @@ def train(
     (docs/scaling.md); only rank 0 prints results and writes the model.
     """
     opts = {k: getattr(v, "value", v) for k, v in locals().items() if k != "ctx"}
+    if resume is not None:
+        other = [p for p in ctx.command.params
+                 if p.name not in RESUME_OPTIONS and given(ctx, str(p.name))]  # fmt: skip
+        if other:
+            flag = "/".join([*other[0].opts, *other[0].secondary_opts])
+            usage_error(
+                f"--resume continues the run with its own settings: no {flag} (only --device, "
+                "--threads and --checkpoint-every apply)"
+            )
     with handled():
         from caesar_rnn.extras import require
 
@@ -155,8 +164,9 @@ def _run(ctx: typer.Context, o: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
             else:
                 trainer = _new_trainer(ctx, o)
             return trainer, trainer.run()
-    except TrainingInterrupted as exc:  # a checkpoint was saved: say where, exit 128 + signal
-        info(f"{exc}; continue with `caesar-rnn train --resume {exc.checkpoint}`")
+    except TrainingInterrupted as exc:  # a checkpoint (or the model) was saved: say where
+        hint = f"; continue with `caesar-rnn train --resume {exc.checkpoint}`"
+        info(f"{exc}{hint if exc.checkpoint else ''}")
         raise typer.Exit(128 + exc.signum) from None
     except ModelExists as exc:
         fail(f"{exc}: use --force to replace it, or another --out")
@@ -165,6 +175,8 @@ def _run(ctx: typer.Context, o: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         fail(str(exc) + (resume_hint if exc.checkpoint else ""))
 
 
+#: The options that apply to a resumed run (everything else is the checkpoint's).
+RESUME_OPTIONS = ("resume", "device", "threads", "checkpoint_every", "quiet")
 TRAIN_FIELDS = ("data", "out", "epochs", "steps", "batch_size", "lr", "reshift", "val_fraction",
                 "device", "seed", "threads", "tbptt", "bf16", "checkpoint_every",
                 "calibrate")  # fmt: skip
@@ -181,7 +193,7 @@ def _new_trainer(ctx: typer.Context, opts: dict[str, Any]) -> Any:
 
     if given(ctx, "epochs") and given(ctx, "steps"):
         usage_error("--epochs and --steps both say how long to train: give one")
-    if given(ctx, "bidirectional") and opts["arch"] in FEEDFORWARD:
+    if given(ctx, "bidirectional") and opts["bidirectional"] and opts["arch"] in FEEDFORWARD:
         usage_error(f"--arch {opts['arch']} reads each character alone: no --bidirectional")
     r = load_recipe(opts["recipe"]) if opts["recipe"] is not None else None
     model_cfg, cfg = (r.model, r.train) if r else (ModelConfig(), TrainConfig())

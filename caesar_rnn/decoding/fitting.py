@@ -202,12 +202,24 @@ REFIT = "python -m caesar_rnn.decoding.fitting"
 def main(argv: list[str] | None = None) -> int:
     """``python -m caesar_rnn.decoding.fitting MODEL_DIR``: fit MODEL_DIR's table as ``train``
     does (scripts/calibrate.py in a checkout has every option)."""
+    from caesar_rnn.store import resolve_model_dir, shipped_model_dir
+
     args = sys.argv[1:] if argv is None else argv
+    usage = f"usage: {REFIT} MODEL_DIR  (a model folder, or shipped; fits MODEL_DIR/{CALIBRATION})"
+    if args in (["-h"], ["--help"]):
+        print(usage)
+        return 0
     if len(args) != 1 or args[0].startswith("-"):
-        print(f"usage: {REFIT} MODEL_DIR", file=sys.stderr)
+        print(usage, file=sys.stderr)
         return 2
     try:
-        cal, path = calibrate_model(args[0], FitOptions(per_length=100, extra={"by": REFIT}))
+        model_dir = resolve_model_dir(args[0])
+        if model_dir.resolve() == shipped_model_dir().resolve():
+            raise CaesarRNNError(
+                "the shipped model's table comes with it (scripts/calibrate.py, 300 messages per "
+                "length): refit a copy of the folder instead"
+            )
+        cal, path = calibrate_model(model_dir, FitOptions(per_length=100, extra={"by": REFIT}))
     except (CaesarRNNError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -35,7 +35,7 @@ from caesar_rnn.errors import CaesarRNNError
 from caesar_rnn.files import exclusive_lock
 from caesar_rnn.nn.model import CaesarRNN
 from caesar_rnn.nn.tbptt import tbptt_backward
-from caesar_rnn.signals import trap_signals
+from caesar_rnn.signals import Interrupted, interruptible, trap_signals
 from caesar_rnn.store import ModelMeta, save_model
 from caesar_rnn.training.distributed import DistContext, session, steps_per_rank
 from caesar_rnn.training.options import check_options
@@ -142,7 +142,16 @@ class Trainer:
             "(--no-calibrate: skip)"
         )
         opts = FitOptions(per_length=self.cfg.calibrate_per_length, extra={"by": "train"})
-        cal, _ = calibrate_model(self.out, opts)
+        try:
+            with interruptible():
+                cal, _ = calibrate_model(self.out, opts)
+        except Interrupted as exc:  # the model stands as saved, without a table
+            raise TrainingInterrupted(
+                f"{exc} while calibrating: the model is saved in {self.out}, without a "
+                f"calibration table; fit one with `python -m caesar_rnn.decoding.fitting "
+                f"{self.out}`",
+                exc.signum,
+            ) from None
         self.metrics["calibration"] = {
             "messages": cal.source["messages"],
             "exact": cal.source["exact"],

@@ -106,3 +106,14 @@ def test_train_without_validation_pairs_prints_no_empty_table(
     assert r.stdout == ""
     assert "no validation table: no pairs were held out (--val-fraction)" in r.stderr
     assert (model / "model.safetensors").exists()
+
+
+def test_resume_refuses_options_it_would_ignore(tmp_path: Path) -> None:
+    # QA round 4: `train --resume DIR --no-calibrate` (or --hidden 64) ran with exit 0, unused.
+    for extra, flag in (
+        (["--hidden", "64"], "--hidden"),
+        (["--no-calibrate"], "--calibrate/--no-calibrate"),
+    ):
+        r = CliRunner().invoke(app, ["train", "--resume", str(tmp_path), *extra])
+        assert r.exit_code == 2 and r.stdout == ""
+        assert f"its own settings: no {flag} (only --device" in r.stderr

@@ -98,5 +98,7 @@ def test_calibrate_fits_a_table_that_loads(tmp_path: Path) -> None:
 def test_the_module_fits_a_folder_or_says_why_not(tmp_path: Path, calibration_on: None) -> None:
     from caesar_rnn.decoding import fitting
 
-    assert fitting.main([]) == 2 and fitting.main(["--help"]) == 2
+    assert fitting.main([]) == 2 and fitting.main(["-x"]) == 2
+    assert fitting.main(["--help"]) == 0
     assert fitting.main([str(tmp_path / "none")]) == 1
+    assert fitting.main(["shipped"]) == 1  # its table is not refit in place

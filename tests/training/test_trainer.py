@@ -394,3 +394,32 @@ def test_the_saved_model_gets_its_calibration_table(
                                  "--hidden", "8", "--no-calibrate", "--device", "cpu"])  # fmt: skip
     assert r.exit_code == 0, r.stderr
     assert not (out2 / "calibration.json").exists() and "calibrated" not in r.stderr
+
+
+def test_a_signal_while_calibrating_leaves_the_saved_model(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calibration_on: None
+) -> None:
+    # QA round 4: the message was only "interrupted", and never said the model was saved.
+    from caesar_rnn.decoding import fitting
+
+    def stopped(*args: Any, **kwargs: Any) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # as if the user stopped it mid-fit
+
+    monkeypatch.setattr(fitting, "calibrate_model", stopped)
+    out = tmp_path / "m"
+    with pytest.raises(state.TrainingInterrupted, match="SIGTERM while calibrating") as err:
+        train(_model(), _cfg(data, out))
+    assert f"fit one with `python -m caesar_rnn.decoding.fitting {out}`" in str(err.value)
+    assert err.value.signum == signal.SIGTERM and err.value.checkpoint is None
+    assert (out / "model.safetensors").exists() and not (out / "calibration.json").exists()
+    r = CliRunner().invoke(app, ["train", "--data", str(data), "-o", str(tmp_path / "c"),
+                                 "--steps", "3", "--hidden", "8", "--device", "cpu"])  # fmt: skip
+    assert r.exit_code == 128 + signal.SIGTERM
+    assert "without a calibration table" in r.stderr and "--resume" not in r.stderr
+
+
+def test_mlp_without_bidirectional_is_fine(data: Path, tmp_path: Path) -> None:
+    r = CliRunner().invoke(app, ["train", "--data", str(data), "-o", str(tmp_path / "m"),
+                                 "--arch", "mlp", "--no-bidirectional", "--steps", "2",
+                                 "--hidden", "8", "--device", "cpu", "-q"])  # fmt: skip
+    assert r.exit_code == 0, r.stderr
