@@ -113,10 +113,14 @@ def gen_data(
             raise typer.Exit(128 + exc.signum) from None
         if to_stdout:  # the pairs are the result: no path to print
             _copy_to_stdout(out)
-            info(f"wrote {n} pairs to stdout", quiet)
+            info(f"wrote {_pairs(n)} to stdout", quiet)
             return
-    info(f"wrote {n} pairs to {out}", quiet)
+    info(f"wrote {_pairs(n)} to {out}", quiet)
     print(out)
+
+
+def _pairs(n: int) -> str:
+    return f"{n:,} pair" + ("" if n == 1 else "s")
 
 
 #: ``--out`` value that sends the pairs to stdout instead of a file.

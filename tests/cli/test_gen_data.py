@@ -19,6 +19,11 @@ def test_gen_data(runner: CliRunner, tmp_path: Path) -> None:
     assert len(out.read_text().splitlines()) == 50
 
 
+def test_gen_data_one_pair(runner: CliRunner, tmp_path: Path) -> None:
+    r = runner.invoke(app, ["gen-data", "-o", str(tmp_path / "d.jsonl"), "--count", "1", "-k", "2"])
+    assert r.exit_code == 0 and r.stderr == f"wrote 1 pair to {tmp_path / 'd.jsonl'}\n"
+
+
 def test_gen_data_quiet_short_options(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "d.jsonl"
     r = runner.invoke(app, ["gen-data", "-o", str(out), "--count", "5", "-k", "3", "-q"])
