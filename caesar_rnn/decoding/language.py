@@ -77,12 +77,13 @@ SHORT_UNTIL = 8
 FOREIGN_EDGES = (4, 6, 8, 10, 12, 16, 24, 32, 48)
 FOREIGN_CEILING = (0.767, 0.955, 0.985, 0.991, 0.996, 0.999, 0.999, 0.999, 0.999)
 FOREIGN_FLOOR = (-1.3, -1.49, -1.53, -1.59, -1.59, -1.52, -1.59, -1.56, -1.53)
-#: From 12 letters the reading's words must read as its language too: the floor of its words
-#: score per letter there (``langid.word_score``, log10; the right readings' 1st percentile on
-#: the tuning text, per bin of ``FOREIGN_EDGES``, None: no floor). Random 16-23-letter strings
-#: that pass the chain floor: 76 of 478, 5 with this one too, at a cost of 0.8 % of the right
-#: readings (experiments/non-english/foreign_words_floor.py, round 7).
-WORDS_FLOOR = (None, None, None, None, -1.55, -1.44, -1.34, None, None)
+#: From 10 to 31 letters the reading's words must read as its language too: the floor of its
+#: words score per letter there (``langid.word_score``, log10; the right readings' 0.5th
+#: percentile on the tuning text, per bin of ``FOREIGN_EDGES``, None: no floor; under 10 letters
+#: the words do not separate random letters, from 32 the chain floor alone stops them). Random
+#: 16-23-letter strings that pass the chain floor: 76 of 478, 15 with this one too, at a cost of
+#: 0.4 % of the right readings (experiments/non-english/foreign_words_floor.py, round 7).
+WORDS_FLOOR = (None, None, None, -1.61, -1.55, -1.44, -1.34, None, None)
 #: The most confidence a reading under its language's floor gets (like ``Calibration``'s
 #: ``non_english_cap`` for English).
 UNREAD_CAP = 0.5

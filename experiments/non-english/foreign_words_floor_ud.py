@@ -16,7 +16,7 @@ from caesar_rnn.decoding import language
 from caesar_rnn.evaluation.evaluate import STYLES, sample_messages
 from caesar_rnn.languages import NAMES
 
-LENGTHS = (12, 16, 24, 32, 48)
+LENGTHS = (10, 12, 16, 24, 32, 48)
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ import caesar_rnn
 def main() -> None:
     rng = random.Random(7)
     model = caesar_rnn.load_model()
-    for n in (12, 16, 20, 24, 32):
+    for n in (8, 10, 12, 16, 20, 24, 32):
         xs = [
             "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(n)) for _ in range(200)
         ]
