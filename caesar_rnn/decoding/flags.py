@@ -30,7 +30,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from caesar_rnn.cipher import N_LETTERS, decrypt, encrypt
+from caesar_rnn.cipher import N_LETTERS, count_letters, decrypt, encrypt
 from caesar_rnn.decoding.decode import Alternative, Decryption
 
 #: A digit written against a letter (``s3cur3``, ``7he``, and ordinary "4th", "5pm").
@@ -61,10 +61,13 @@ PREFIXES = frozenset({"htb", "thm", "hkcert", "sekai", "idek", "osu", "dice", "d
 #: split of the rest outweighs it (experiments/ctf-flags, round 2).
 PREFIX_BONUS = 100.0
 #: The most confidence a flag's reading gets without its prefix read as a known one (or
-#: leetspeak without braces), and with. Without: 0.9, where realistic leetspeak phrases were 92 %
-#: right and generated heavy leetspeak 97 % (the 0.5 of round 2 left right answers "unsure":
-#: expected calibration error 0.43-0.45 against 0.07-0.08; experiments/ctf-flags, round 4).
-UNCONFIRMED = 0.9
+#: leetspeak without braces), by letters (``UNCONFIRMED_FROM``: from 15, from 10, under 10), and
+#: with. The words readings of leetspeak phrases (ours and QA's, experiments/ctf-flags, round 4)
+#: were right in 43-81 % under 10 letters, 87-100 % at 10-14 and all from 15; generated heavy
+#: leetspeak 97 % (the 0.5 of round 2 left right answers "unsure": expected calibration error
+#: 0.43-0.45 against 0.07-0.08 with 0.9).
+UNCONFIRMED_FROM = ((15, 0.9), (10, 0.85), (0, 0.5))
+UNCONFIRMED = UNCONFIRMED_FROM[0][1]
 CONFIRMED = 0.99
 
 
@@ -105,9 +108,13 @@ def with_words_key(results: list[Decryption], top: int = 2) -> list[Decryption]:
     out = list(results)
     for i, s, ok in zip(todo, scores, known, strict=True):
         d = results[i]
-        if int(s.argmax()) == d.shift and FLAG.search(d.ciphertext) is None:
-            continue  # the model's key too: its calibrated answer stands
-        out[i] = _reading(d, s, top, ok)
+        words = _reading(d, s, top, ok)
+        if words.shift == d.shift and FLAG.search(d.ciphertext) is None:
+            # The model's key too: its calibrated answer stands, unless its calibration (of
+            # text without digits) rates it below the words reading ("h4ck th3 pl4n3t" at 3e-5).
+            out[i] = d if d.confidence >= words.confidence else words
+            continue
+        out[i] = words
     return out
 
 
@@ -130,7 +137,8 @@ def _reading(d: Decryption, scores: np.ndarray, top: int, known: np.ndarray) -> 
     p /= p.sum()
     order = np.argsort(-p, kind="stable")
     k = int(order[0])
-    cap = CONFIRMED if known[k] else UNCONFIRMED
+    n = count_letters(d.ciphertext)
+    cap = CONFIRMED if known[k] else next(c for low, c in UNCONFIRMED_FROM if n >= low)
     conf = min(float(p[k]), cap)
     others = float(p[order[1:]].sum())  # the others share what is left, as their scores do
     rest = (1.0 - conf) / others if others > 0 else 0.0

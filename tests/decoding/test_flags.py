@@ -85,3 +85,17 @@ def test_the_language_step_names_flags_english() -> None:
     assert out[0].plaintext == FLAG and out[0].language == "en" and out[0].decode == "words"
     assert out[1].plaintext == fr and out[1].language == "en"  # read with English words
     assert language.note(out[0]) is None
+
+
+def test_agreeing_keys_carry_the_higher_confidence_and_short_leet_is_unsure() -> None:
+    # QA round 5: "m4hp ym3 uq4s3y" printed "h4ck th3 pl4n3t" at 3e-5 (the model's calibration,
+    # fitted on text without digits) with a junk runner-up at 0.997.
+    c = encrypt("h4ck th3 pl4n3t", 5)
+    low = replace(_answer(c, 5), confidence=3e-5)
+    [d] = flags.with_words_key([low])
+    assert d.shift == 5 and d.decode == "words" and d.confidence > 3e-5
+    # Nine letters (digits not counted): at most the short cap; from 15 letters, the long one.
+    assert d.confidence <= flags.UNCONFIRMED_FROM[-1][1]
+    long = encrypt("th1s 1s n0t s3cur3 at all", 9)  # 15 letters
+    [d] = flags.with_words_key([replace(_answer(long, 0), confidence=0.1)])
+    assert d.shift == 9 and d.confidence <= flags.UNCONFIRMED and d.confidence > 0.5
