@@ -216,8 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         model_dir = resolve_model_dir(args[0])
         if model_dir.resolve() == shipped_model_dir().resolve():
             raise CaesarRNNError(
-                "the shipped model's table comes with it (scripts/calibrate.py, 300 messages per "
-                "length): refit a copy of the folder instead"
+                "the shipped model's table comes with it (300 tuning messages per length): copy "
+                f"the folder ({model_dir}) and refit the copy instead"
             )
         cal, path = calibrate_model(model_dir, FitOptions(per_length=100, extra={"by": REFIT}))
     except (CaesarRNNError, OSError) as exc:
