@@ -148,6 +148,24 @@ def train(
 
     if is_main_process():  # other torchrun ranks: rank 0 reports for all
         _report(trainer, metrics, quiet)
+        with handled():
+            _calibrate(trainer, quiet)
+
+
+def _calibrate(trainer: Any, quiet: bool) -> None:
+    """The saved model's calibration table, after its report (an interrupted fit loses neither
+    the model nor the table of held-out accuracy printed before)."""
+    from caesar_rnn.training.state import TrainingInterrupted
+
+    try:
+        with library_notes(quiet):
+            cal = trainer.calibrate()
+    except TrainingInterrupted as exc:
+        info(str(exc))
+        raise typer.Exit(128 + exc.signum) from None
+    if cal:
+        info(f"calibrated its confidence on {cal['messages']:,} tuning messages "
+             f"({cal['seconds']:.0f} s)", quiet)  # fmt: skip
 
 
 def _run(ctx: typer.Context, o: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -233,10 +251,6 @@ def _report(trainer: Any, metrics: dict[str, Any], quiet: bool) -> None:
     else:
         info("no validation table: no pairs were held out (--val-fraction)", quiet)
     info(f"saved model to {out}", quiet)
-    cal = metrics.get("calibration")
-    if cal:
-        info(f"calibrated its confidence on {cal['messages']:,} tuning messages "
-             f"({cal['seconds']:.0f} s)", quiet)  # fmt: skip
     if out.resolve() == Path(DEFAULT_TRAIN_DIR).resolve():
         info(
             "`caesar-rnn decrypt` in this folder will now use it; "

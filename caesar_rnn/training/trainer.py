@@ -124,23 +124,22 @@ class Trainer:
             self.loop()
             self.finish()
             self.fire("on_train_end")
-        if self.ctx.is_main and self.cfg.calibrate:  # signals act again: Ctrl-C stops it
-            self.calibrate()
         return self.metrics
 
-    def calibrate(self) -> None:
-        """Fit the saved model's calibration table (``decoding.fitting``); an interrupted fit
-        leaves the model as saved, without one."""
+    def calibrate(self) -> dict[str, Any] | None:
+        """After ``run``: fit the saved model's calibration table (``decoding.fitting``), on
+        rank 0, unless ``cfg.calibrate`` is off or the data has one key; returns what was fitted
+        (also ``metrics["calibration"]``). Signals act again here: an interrupted fit raises
+        ``TrainingInterrupted`` and leaves the model as saved, without a table."""
         from caesar_rnn.decoding.fitting import FitOptions, calibrate_model
 
+        if not (self.ctx.is_main and self.cfg.calibrate):
+            return None
         if not self.cfg.reshift and len(set(self.pairs.shifts)) <= 1:
             self.log("not calibrated: the data has one key (the tuning text has all 26)")
-            return
+            return None
         t = time.perf_counter()
-        self.log(
-            f"model saved to {self.out}; calibrating its confidence on tuning prose "
-            "(--no-calibrate: skip)"
-        )
+        self.log("calibrating its confidence on tuning prose (--no-calibrate: skip)")
         opts = FitOptions(per_length=self.cfg.calibrate_per_length, extra={"by": "train"})
         try:
             with interruptible():
@@ -157,6 +156,7 @@ class Trainer:
             "exact": cal.source["exact"],
             "seconds": round(time.perf_counter() - t, 1),
         }
+        return self.metrics["calibration"]
 
     def derive_model_config(self, pairs: Pairs) -> ModelConfig:
         """The model config with the automatic settings applied (a new one; the given one stays)."""
@@ -395,7 +395,9 @@ def train(
 def _run(trainer: Trainer, on_step: Callable[[int], None] | None) -> dict[str, Any]:
     if on_step is not None:
         trainer.add_callback("on_batch_end", lambda t: on_step(t.pos.step))
-    return trainer.run()
+    metrics = trainer.run()
+    trainer.calibrate()
+    return metrics
 
 
 def resume_trainer(
