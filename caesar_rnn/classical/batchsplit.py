@@ -137,7 +137,7 @@ def find_pieces(trie: WordTrie, runs: Runs, max_word: int, edge: float) -> Piece
     """Walk the trie from every position of every run, one letter (level) at a time."""
     c, n = runs.letters, runs.n
     r_count, width = c.shape
-    nodes = np.full((width + 1, r_count, max_word + 1), -1, np.int32)
+    nodes = np.full((width + 1, r_count, min(max_word, width) + 1), -1, np.int32)
     row, pos = np.nonzero(np.arange(width)[None, :] < n[:, None])
     code = np.zeros(len(row), np.int64)
     node = np.zeros(len(row), np.int64)
@@ -165,7 +165,7 @@ def find_pieces(trie: WordTrie, runs: Runs, max_word: int, edge: float) -> Piece
             (lp[useful], lr[useful], lp[useful] + k, ln[useful], word[useful], edge_lp[useful])
         )
     at, r, stop, nd, word, edge_lp = (np.concatenate(x) for x in zip(*found, strict=True))
-    order = np.argsort(at, kind="stable")
+    order = np.argsort(at.astype(np.int16), kind="stable")  # (a radix sort: at <= LONG)
     offsets = np.searchsorted(at[order], np.arange(width + 2))
     word, edge_lp = word[order], edge_lp[order]
     lp = _with_edge(word, edge_lp)
@@ -179,24 +179,31 @@ def _with_edge(word: np.ndarray, edge: np.ndarray) -> np.ndarray:
 
 def first_pieces(trie: WordTrie, runs: Runs, lat: Lattice, seg: Segmenter, max_word: int) -> None:
     """Runs that open their message: a first piece may be the end of a known word
-    (``Segmenter._first_pieces``)."""
+    (``Segmenter._first_pieces``): the first 1..END_LETTERS letters of every such run looked up
+    at once (each (run, length) cell gets one offer, as in the pure-Python loop)."""
     rows = np.flatnonzero(runs.start)
-    code = np.zeros(len(rows), np.int64)
     pen = seg.p.edge_start
-    for k in range(1, min(runs.letters.shape[1], END_LETTERS, max_word) + 1):
-        longer = runs.n[rows] >= k
-        rows = rows[longer]
-        code = code[longer] * 27 + runs.letters[rows, k - 1] + 1
-        lat.offer(rows, k, trie.end_values(code) - pen, lat.nodes[0, rows, k])
-        if k == END_LETTERS and max_word > END_LETTERS:  # longer ends: from the buckets
-            for r in rows[trie.longer_ends(code)].tolist():
-                run = runs.text[r]
-                ends = seg.lex.end_table(run[:2]).get
-                for j in range(END_LETTERS + 1, min(len(run), max_word) + 1):
-                    lp = ends(run[:j])
-                    if lp is not None:
-                        one = np.asarray([r])
-                        lat.offer(one, j, np.asarray([lp - pen]), lat.nodes[0, one, j])
+    top = min(runs.letters.shape[1], END_LETTERS, max_word)
+    if not len(rows) or top < 1:
+        return
+    code = np.zeros((len(rows), top), np.int64)  # (r, k): base-27 code of the first k letters
+    acc = np.zeros(len(rows), np.int64)
+    for j in range(top):
+        acc = acc * 27 + runs.letters[rows, j] + 1
+        code[:, j] = acc
+    r, k = np.nonzero(np.arange(1, top + 1)[None, :] <= runs.n[rows, None])
+    at, row = k + 1, rows[r]
+    lat.offer(row, at, trie.end_values(code[r, k]) - pen, lat.nodes[0, row, at])
+    if top == END_LETTERS and max_word > END_LETTERS:  # longer ends: from the buckets
+        full = np.flatnonzero(runs.n[rows] >= END_LETTERS)
+        for one_row in rows[full[trie.longer_ends(code[full, -1])]].tolist():
+            run = runs.text[one_row]
+            ends = seg.lex.end_table(run[:2]).get
+            for j in range(END_LETTERS + 1, min(len(run), max_word) + 1):
+                lp = ends(run[:j])
+                if lp is not None:
+                    one = np.asarray([one_row])
+                    lat.offer(one, j, np.asarray([lp - pen]), lat.nodes[0, one, j])
 
 
 def viterbi(seg: Segmenter, runs: Runs, max_word: int) -> tuple[np.ndarray, np.ndarray]:
@@ -282,6 +289,44 @@ def split_scores(texts: Sequence[str], seg: Segmenter) -> np.ndarray:
         step += 1
         todo = [k for k in todo if len(runs_of[k]) > step]
     return out
+
+
+def split_letters(flat: np.ndarray, lengths: np.ndarray, seg: Segmenter) -> np.ndarray:
+    """(T,) ``seg.score`` of candidates that are whole messages of ASCII letters only, given
+    as their letters 0..25 one after the other (``flat``) and how many each has: one run each,
+    which opens and closes its message. The same scores as ``split_scores`` on their texts,
+    without the text round trip (decrypting, finding the runs, encoding them again) or the
+    cache."""
+    from caesar_rnn.classical.words import MAX_WORD
+
+    out = np.zeros(len(lengths))
+    starts = np.cumsum(lengths) - lengths
+    text = (flat + 97).astype(np.uint8).tobytes().decode("ascii")
+    for k in np.flatnonzero(lengths > LONG).tolist():
+        out[k] = seg.score(text[starts[k] : starts[k] + lengths[k]])
+    ids = np.flatnonzero((lengths > 0) & (lengths <= LONG))
+    groups = [ids]
+    if len(ids) and len(ids) * (lengths[ids].max() + 1) * (MAX_WORD + 1) > CELLS:
+        groups = [ids[lengths[ids] <= SHORT], ids[lengths[ids] > SHORT]]
+    for group in groups:
+        if len(group):
+            group = group[np.argsort(-lengths[group], kind="stable")]  # longest first
+            out[group] = viterbi(
+                seg, _letter_runs(flat, text, starts[group], lengths[group]), MAX_WORD
+            )[0]
+    return out
+
+
+def _letter_runs(flat: np.ndarray, text: str, starts: np.ndarray, n: np.ndarray) -> Runs:
+    """Runs (sorted longest first already) read from ``flat`` at ``starts``."""
+    width = int(n[0])
+    cols = np.arange(width)
+    inside = cols[None, :] < n[:, None]
+    letters = np.where(inside, flat[np.minimum(starts[:, None] + cols, len(flat) - 1)], 0)
+    r = len(n)
+    texts = [text[a : a + b] for a, b in zip(starts.tolist(), n.tolist(), strict=True)]
+    true = np.ones(r, bool)
+    return Runs(letters, n, np.full(r, -1, np.int64), true, true, np.zeros(r), texts)
 
 
 def _split_unique(keys: list[tuple], seg: Segmenter) -> tuple[np.ndarray, np.ndarray]:

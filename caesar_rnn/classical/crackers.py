@@ -46,7 +46,7 @@ _LOWER = bytes.maketrans(ALPHABET.upper().encode(), ALPHABET.encode())
 _NOT_LETTER = bytes(b for b in range(256) if not (97 <= b <= 122 or 65 <= b <= 90))
 
 
-def _letter_indices(messages: Sequence[str]) -> list[np.ndarray]:
+def letter_indices(messages: Sequence[str]) -> list[np.ndarray]:
     """Each message's ASCII letters as 0..25 (str.translate in C, no loop per character)."""
     out = []
     for m in messages:
@@ -58,7 +58,7 @@ def _letter_indices(messages: Sequence[str]) -> list[np.ndarray]:
 def chi2_scores(messages: Sequence[str]) -> np.ndarray:
     """Chi-squared statistic for every message and shift (B, 26); lower is more English.
     Messages without letters score 0 for every shift."""
-    idx = _letter_indices(messages)
+    idx = letter_indices(messages)
     lens = np.fromiter(map(len, idx), np.int64, len(idx))
     owner = np.repeat(np.arange(len(idx)), lens)
     flat = np.concatenate([*idx, np.empty(0, np.int64)])
@@ -96,12 +96,16 @@ def prepare() -> None:
 
 
 def ngram_scores(
-    messages: Sequence[str], order: int = ORDER, logp: Sequence[np.ndarray] | None = None
+    messages: Sequence[str],
+    order: int = ORDER,
+    logp: Sequence[np.ndarray] | None = None,
+    idx: list[np.ndarray] | None = None,
 ) -> np.ndarray:
     """log10-likelihood of every message under every shift (B, 26); higher is more English.
     Messages shorter than ``order`` letters use n-grams as long as they are. ``logp``: another
-    language's tables for n = 1..order (``caesar_rnn.classical.langgrams``) instead of English's."""
-    idx = _letter_indices(messages)
+    language's tables for n = 1..order (``caesar_rnn.classical.langgrams``) instead of English's;
+    ``idx``: the messages' ``letter_indices``, where the caller has them already."""
+    idx = letter_indices(messages) if idx is None else idx
     out = np.zeros((len(messages), N_LETTERS))
     by_len: dict[int, list[int]] = {}
     for i, c in enumerate(idx):
@@ -132,7 +136,10 @@ def ngram_scores(
         for r in range(0, len(ids), rows):
             acc = np.zeros((len(ids[r : r + rows]), N_LETTERS))  # (b, 26)
             for p in range(0, m, cells):
-                acc += table[codes[r : r + rows, p : p + cells]].sum(axis=1, dtype=np.float64)
+                # Position-major, so that the sum runs over whole (b, 26) slabs: ~1.6x faster
+                # than summing each message's positions, and the same float64 sums in order.
+                block = table[codes[r : r + rows, p : p + cells].T]  # (t, b, 26)
+                acc += np.add.reduce(block, axis=0, dtype=np.float64)
             out[ids[r : r + rows]] = acc
     return out
 

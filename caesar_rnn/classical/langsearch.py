@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS
-from caesar_rnn.classical.crackers import _letter_indices
+from caesar_rnn.classical.crackers import letter_indices
 from caesar_rnn.classical.langgrams import ORDER, chain_stack
 from caesar_rnn.classical.multilang import _CELLS, _FULL, _SHIFTS, _block_scores, _codes
 
@@ -76,7 +76,7 @@ def best_languages(
         np.full((n_lang, n_msg), np.nan),
         np.zeros(n_msg, bool),
     )
-    idx = _letter_indices(messages)
+    idx = letter_indices(messages)
     many = sum(map(len, idx)) >= _FULL
     by_len: dict[int, list[int]] = {}
     for i, c in enumerate(idx):

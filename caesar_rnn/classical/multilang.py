@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS, decrypt, is_letter
-from caesar_rnn.classical.crackers import Candidate, _letter_indices, rank
+from caesar_rnn.classical.crackers import Candidate, letter_indices, rank
 from caesar_rnn.classical.langgrams import ORDER, chain_logp, full_logp, language_logp
 from caesar_rnn.languages import AUTO, CODES, check_code
 
@@ -59,7 +59,7 @@ def _block_scores(letters: np.ndarray, codes: Sequence[str], many: bool) -> np.n
 def language_scores(messages: Sequence[str], codes: Sequence[str]) -> np.ndarray:
     """(L, B, 26) log10-likelihood of every message under every shift in each language of
     ``codes`` (higher is better); messages without letters score 0."""
-    idx = _letter_indices(messages)
+    idx = letter_indices(messages)
     many = sum(map(len, idx)) >= _FULL
     out = np.zeros((len(codes), len(messages), N_LETTERS))
     by_len: dict[int, list[int]] = {}

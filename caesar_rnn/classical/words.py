@@ -27,11 +27,13 @@ from __future__ import annotations
 import collections
 import itertools
 import math
+import mmap
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -48,6 +50,7 @@ MAX_WORD = 20
 _LN10 = math.log(10.0)
 _NEG = -1e9
 _RUN = re.compile(r"[a-z]+")
+_SHIFTS = np.arange(N_LETTERS)
 #: The cheap scorer that picks which shifts to split: letter trigrams (its 26-shift table builds in
 #: milliseconds, the quadgram's in a second).
 PRUNE_ORDER = 3
@@ -93,9 +96,20 @@ def word_trie() -> WordTrie:
     return _open(TRIE, wordtrie.from_bytes)
 
 
+def _table_bytes(name: str) -> bytes:
+    """A packaged table's bytes: the file mapped read-only where it is a file (the tables are
+    read as views of these bytes, ``caesar_rnn.tables``, so a process reads only the pages its
+    lookups touch), else read whole."""
+    ref = resources.files("caesar_rnn.classical").joinpath(name)
+    if not isinstance(ref, Path):  # inside a zip: read it
+        return ref.read_bytes()
+    with open(ref, "rb") as f:
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)  # type: ignore[return-value]
+
+
 def _open(name: str, parse: Callable[[bytes], _T]) -> _T:
     try:
-        return parse(resources.files("caesar_rnn.classical").joinpath(name).read_bytes())
+        return parse(_table_bytes(name))
     except Exception as exc:  # missing or damaged (safetensors and zlib raise their own errors)
         raise CaesarRNNError(
             f"the word table {name} is missing or damaged ({type(exc).__name__}); "
@@ -295,9 +309,11 @@ def prefix_hits(messages: Sequence[str], k: int, trie: WordTrie, below: int = 0)
         rows, c = heads.get(n, (np.zeros(0, np.int64), np.zeros((0, n), np.int64)))
         more = np.asarray([b for b, _ in found]), np.asarray([h for _, h in found], np.int64)
         heads[n] = np.concatenate([rows, more[0]]), np.concatenate([c, more[1]])
+    shifted = (_SHIFTS[:, None] - _SHIFTS[None, :]) % N_LETTERS  # [c, s]: c decrypted with s
     for n, (rows, c) in heads.items():  # c: (b, n) letters 0..25
-        plain = (c[:, None, :] - np.arange(N_LETTERS)[None, :, None]) % N_LETTERS  # (b, 26, n)
-        code = (plain * N_LETTERS ** np.arange(n - 1, -1, -1)).sum(axis=2)  # (b, 26)
+        code = np.zeros((len(rows), N_LETTERS), np.int64)  # (b, 26): each shift's head, base 26
+        for j in range(n):
+            code = code * N_LETTERS + shifted[c[:, j]]
         out[rows] = trie.has_prefix(n, code)
     return out
 
@@ -311,7 +327,8 @@ def _ascii_heads(
         return {}
     low = np.frombuffer(("\n".join(messages) + "\n").encode("ascii"), np.uint8) | 0x20
     letter = (low >= 97) & (low <= 122)  # A-Z and a-z: "| 0x20" maps no other byte there
-    starts = np.cumsum([0] + [len(m) + 1 for m in messages[:-1]])
+    sizes = np.fromiter(map(len, messages), np.int64, len(messages)) + 1
+    starts = np.cumsum(sizes) - sizes
     count = np.add.reduceat(letter.astype(np.int64), starts)
     at = np.flatnonzero(letter)
     if not len(at):
@@ -336,10 +353,17 @@ def word_scores(
     log-likelihood is within ``margin`` (log10) of the best, at most ``max_shifts``, and those
     whose first ``prefix`` letters start a known word (``prefix_hits``), are scored by
     ``Segmenter.score``; the others rank below the lowest of those, in trigram order. Where only
-    one shift is chosen, nothing is split: the scores are the trigram log-likelihoods."""
-    from caesar_rnn.classical.crackers import ngram_scores
+    one shift is chosen, nothing is split: the scores are the trigram log-likelihoods.
+    A message that comes again in the same call is scored once."""
+    from caesar_rnn.classical.crackers import letter_indices, ngram_scores
 
-    out = ngram_scores(messages, PRUNE_ORDER) * _LN10  # (B, 26)
+    distinct = dict.fromkeys(messages)
+    if len(distinct) < len(messages):
+        first = {m: i for i, m in enumerate(distinct)}
+        return word_scores(list(distinct), params, seg)[[first[m] for m in messages]]
+    idx = letter_indices(messages)
+    lens = np.fromiter(map(len, idx), np.int64, len(idx))
+    out = ngram_scores(messages, PRUNE_ORDER, idx=idx) * _LN10  # (B, 26)
     top = out.max(axis=1, keepdims=True)  # (B, 1)
     chosen = out >= top - params.margin * _LN10  # (B, 26): near the best
     crowded = np.flatnonzero(chosen.sum(axis=1) > params.max_shifts)
@@ -350,19 +374,48 @@ def word_scores(
         chosen[crowded] = keep
     if params.prefix:
         trie = seg.trie if seg else word_trie()
-        chosen |= prefix_hits(messages, params.prefix, trie, params.prefix_below)
+        netted = np.arange(len(messages))
+        if params.prefix_below:  # only these can hit: the net's own test, on counts in hand
+            netted = np.flatnonzero(lens < params.prefix_below)
+        if len(netted):
+            hits = prefix_hits([messages[b] for b in netted.tolist()], params.prefix, trie)
+            chosen[netted] |= hits
     undecided = np.flatnonzero((chosen.sum(axis=1) > 1) & out.any(axis=1))
     if not len(undecided):
         return out
     seg = seg or segmenter(params)
     rows, shifts = np.nonzero(chosen[undecided])  # row-major: each message's shifts together
-    texts = [
-        decrypt(messages[undecided[r]], s)
-        for r, s in zip(rows.tolist(), shifts.tolist(), strict=True)
-    ]
-    cuts = np.cumsum(chosen[undecided].sum(axis=1))[:-1]
-    parts = zip(np.split(seg.scores(texts), cuts), np.split(shifts, cuts), strict=True)
-    for b, (scored, these) in zip(undecided.tolist(), parts, strict=True):
-        out[b] = scored.min() - (top[b] - out[b])
-        out[b, these] = scored
+    scored = _split_candidates(messages, idx, undecided[rows], shifts, seg)
+    firsts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])  # each message's first shift
+    lowest = np.minimum.reduceat(scored, firsts)  # (U,) the lowest split score of each message
+    # The shifts not split rank below the lowest split one, in trigram order.
+    out[undecided] = lowest[:, None] - (top[undecided] - out[undecided])
+    out[undecided[rows], shifts] = scored
+    return out
+
+
+def _split_candidates(
+    messages: Sequence[str],
+    idx: list[np.ndarray],
+    which: np.ndarray,
+    shifts: np.ndarray,
+    seg: Segmenter,
+) -> np.ndarray:
+    """``seg.score`` of each candidate: message ``which[i]`` decrypted with ``shifts[i]``.
+    Messages of ASCII letters only are split straight from their letters (``idx``:
+    ``batchsplit.split_letters``), the others from their decrypted texts."""
+    from caesar_rnn.classical.batchsplit import split_letters
+
+    n = np.fromiter((len(idx[b]) for b in which.tolist()), np.int64, len(which))
+    plain = n == np.fromiter((len(messages[b]) for b in which.tolist()), np.int64, len(which))
+    out = np.zeros(len(which))
+    at = np.flatnonzero(plain)
+    if len(at):
+        flat = np.concatenate([idx[b] for b in which[at].tolist()])
+        flat = (flat - np.repeat(shifts[at], n[at])) % N_LETTERS
+        out[at] = split_letters(flat, n[at], seg)
+    rest = np.flatnonzero(~plain)
+    if len(rest):
+        texts = [decrypt(messages[which[i]], int(shifts[i])) for i in rest.tolist()]
+        out[rest] = seg.scores(texts)
     return out

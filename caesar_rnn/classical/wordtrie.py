@@ -19,6 +19,7 @@ Values are the same float32 as the buckets', read back as float64, so scores do 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,10 @@ END_LETTERS = 13
 DIRECT = 4
 #: ``has_prefix`` answers for pieces of up to this many letters (``words.Params.prefix``).
 PREFIX_LETTERS = 5
+#: Word ends of up to this many letters are also held in a direct table (27**4 values, 4 MB),
+#: read where a call looks up at least DIRECT_ENDS_FROM pieces.
+SHORT_ENDS = 4
+DIRECT_ENDS_FROM = 4096
 FORMAT_VERSION = 1
 #: The arrays, as stored in the lexicon's file (``trie_<name>``).
 ARRAYS = ("codes", "start", "word", "pair_codes", "pair_vals", "end_codes", "end_vals", "end_long")
@@ -173,11 +178,31 @@ class WordTrie:
         )
 
     def end_values(self, code: np.ndarray) -> np.ndarray:
-        """ln P(a word ends with the piece) by its base-27 code (up to END_LETTERS), else NaN."""
+        """ln P(a word ends with the piece) by its base-27 code (up to END_LETTERS), else NaN.
+        Many lookups read the pieces of up to SHORT_ENDS letters from a direct table."""
         if not len(self.end_codes):
             return np.full(code.shape, np.nan)
+        if len(code) < DIRECT_ENDS_FROM:
+            return self._end_search(code)
+        table = self._short_ends
+        short = code < len(table)
+        out = table[np.where(short, code, 0)]
+        far = np.flatnonzero(~short)
+        out[far] = self._end_search(code[far])
+        return out
+
+    def _end_search(self, code: np.ndarray) -> np.ndarray:
         pos = np.minimum(np.searchsorted(self.end_codes, code), len(self.end_codes) - 1)
         return np.where(self.end_codes[pos] == code, self.end_vals[pos].astype(np.float64), np.nan)
+
+    @cached_property
+    def _short_ends(self) -> np.ndarray:
+        """ln P(a word ends with the piece) for every base-27 code below 27**SHORT_ENDS (NaN:
+        none), as ``_end_search`` reads them."""
+        table = np.full(27**SHORT_ENDS, np.nan)
+        short = self.end_codes < len(table)
+        table[self.end_codes[short]] = self.end_vals[short]
+        return table
 
     def longer_ends(self, code: np.ndarray) -> np.ndarray:
         """Whether some word end longer than END_LETTERS begins with the piece of that code."""

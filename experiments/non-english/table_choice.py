@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from caesar_rnn.cipher import N_LETTERS
-from caesar_rnn.classical.crackers import _letter_indices
+from caesar_rnn.classical.crackers import letter_indices
 from caesar_rnn.classical.langgrams import compute_logp
 from caesar_rnn.classical.ngrams import ngram_logp
 from caesar_rnn.data.corpus import TextCorpus
@@ -109,7 +109,7 @@ def run(files: dict[str, list[Path]], vt: dict, chain: bool) -> dict:
             src = folded if style == "letters" else corpus
             for n in LENGTHS:
                 msgs = sample_messages(src, 100, [n], [style], seed=0)
-                idx = np.stack([x[:n] for x in _letter_indices([m.ciphertext for m in msgs])])
+                idx = np.stack([x[:n] for x in letter_indices([m.ciphertext for m in msgs])])
                 truth = np.array([m.shift for m in msgs])
                 all_s = np.stack([scores(idx, vt[c], chain) for c in codes])  # (L, B, 26)
                 given = all_s[codes.index(lang)].argmax(axis=1) == truth

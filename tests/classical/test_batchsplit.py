@@ -132,3 +132,39 @@ def test_damaged_trie_is_refused() -> None:
     data["codes"] = data["codes"][::-1].copy()
     with pytest.raises(ValueError, match="not sorted"):
         wordtrie.WordTrie(data)
+
+
+def _letters(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    codes = [np.frombuffer(t.encode(), np.uint8).astype(np.int64) - 97 for t in texts]
+    return np.concatenate(codes), np.asarray([len(t) for t in texts])
+
+
+@pytest.mark.parametrize("cells", [batchsplit.CELLS, 64])  # one group; short and long apart
+def test_letters_split_as_their_texts(
+    seg: words.Segmenter, monkeypatch: pytest.MonkeyPatch, cells: int
+) -> None:
+    monkeypatch.setattr(batchsplit, "CELLS", cells)
+    texts = [
+        "thisisatest",
+        "a",
+        "ationalizationofthecommittee",
+        "characteristicallyandtheothers",  # first pieces past END_LETTERS
+        "q" * (batchsplit.LONG + 3),  # through the pure-Python segmenter
+        "ndthecommitteeofthe",
+        "thisisatest",
+    ]
+    texts += [t.replace(" ", "").lower() for t in _prose(200) if t.strip()]
+    flat, n = _letters(texts)
+    got = batchsplit.split_letters(flat, n, seg)
+    np.testing.assert_array_equal(got, [seg.score(t) for t in texts])  # bit for bit
+    assert batchsplit.split_letters(flat[:0], n[:0], seg).shape == (0,)
+
+
+def test_direct_word_ends_match_the_search() -> None:
+    trie = words.word_trie()
+    rng = np.random.default_rng(0)
+    pieces = ["".join(rng.choice(list("etaoinsrh"), k)) for k in rng.integers(1, 9, 6000)]
+    codes = np.asarray([wordtrie.base27(p) for p in pieces + ["ing", "tion", "e"]])
+    assert len(codes) >= wordtrie.DIRECT_ENDS_FROM  # the direct table's path
+    np.testing.assert_array_equal(trie.end_values(codes), trie._end_search(codes))
+    assert not np.isnan(trie.end_values(codes)[-3:]).any()

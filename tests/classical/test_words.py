@@ -304,3 +304,36 @@ def test_prefix_net_only_below_its_length(seg: words.Segmenter) -> None:
     hits = words.prefix_hits([short, long_], 5, seg.trie, below=20)
     assert hits[0, 7] and not hits[1].any()
     assert words.prefix_hits([long_], 5, seg.trie)[0, 7]
+
+
+def test_repeated_messages_score_as_alone() -> None:
+    msgs = [encrypt(m, 3) for m in ("a cat", "the dog", "a cat", "hello", "the dog", "a cat")]
+    got = words.word_scores(msgs)
+    np.testing.assert_array_equal(got, np.stack([words.word_scores([m])[0] for m in msgs]))
+
+
+def test_letters_only_and_other_messages_in_one_call() -> None:
+    """Messages of letters only are split from their letters, the others from their texts:
+    the same scores as each alone."""
+    msgs = ["khoorzruog", "Khoor, zruog!", "wkhfdw", "wkh fdw", "Çà wkh", "dqg", "d"]
+    got = words.word_scores(msgs)
+    np.testing.assert_array_equal(got, np.stack([words.word_scores([m])[0] for m in msgs]))
+    assert crackers.ngram_scores(msgs, 3, idx=crackers.letter_indices(msgs)).tolist() == (
+        crackers.ngram_scores(msgs, 3).tolist()
+    )
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00" * 7, b"junk that is not a table"])
+def test_mapped_table_damaged_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
+    """The tables are mapped from the installed files: an empty or damaged file is one error."""
+    (tmp_path / words.TRIE).write_bytes(damage)
+    monkeypatch.setattr(words.resources, "files", lambda _pkg: tmp_path)
+    words.word_trie.cache_clear()
+    try:
+        with pytest.raises(CaesarRNNError, match="word table words-trie"):
+            words.word_trie()
+    finally:
+        monkeypatch.undo()
+        words.word_trie.cache_clear()
