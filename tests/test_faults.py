@@ -545,7 +545,10 @@ print(err)
 def _with_workers(sig: int, tmp_path: Path, tiny_model: str, lines: int) -> tuple[int, int, str]:
     src = tmp_path / "many.txt"
     src.write_text("khoor zruog\n" * lines)  # several blocks: workers start
-    args = ["decrypt", "--file", str(src), "--model", tiny_model, "--jobs", "2"]
+    return _reaped(sig, ["decrypt", "--file", str(src), "--model", tiny_model, "--jobs", "2"])
+
+
+def _reaped(sig: int, args: list[str]) -> tuple[int, int, str]:
     r = subprocess.run(
         [sys.executable, "-c", _REAPER, str(int(sig)), *CLI, *args],
         capture_output=True,
@@ -568,6 +571,23 @@ def test_a_signal_with_workers_ends_them_all_quietly(
     assert "Traceback" not in err, err
     assert code == rc, err
     assert left == 0  # no worker outlived the command
+
+
+@pytest.mark.parametrize(
+    ("sig", "rc"), [(signal.SIGINT, 130), (signal.SIGTERM, 128 + signal.SIGTERM)]
+)
+def test_gen_data_stopped_with_its_workers(sig: signal.Signals, rc: int, tmp_path: Path) -> None:
+    """Ctrl-C reaches gen-data's workers too (the terminal signals the whole group): the command
+    ends them, says so in one line, and leaves neither output nor scratch folder (QA round 6:
+    it could hang for good, each worker stuck putting its error in a queue)."""
+    if sys.platform != "linux":
+        pytest.skip("the reaper reads /proc")
+    out = tmp_path / "pairs.jsonl"
+    code, left, err = _reaped(sig, ["gen-data", "--count", "5000000", "-o", str(out)])
+    assert code == rc, err
+    assert err.strip().splitlines() == [f"{sig.name}: stopped; {out} left as it was"]
+    assert left == 0
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_no_worker_left_after_a_normal_exit(tmp_path: Path, tiny_model: str) -> None:

@@ -9,10 +9,12 @@ import contextlib
 import itertools
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from caesar_rnn.config import DataConfig, MixPart
 from caesar_rnn.data.generate import generate, write_jsonl
@@ -53,6 +55,27 @@ def _scratch(out: Path) -> Iterator[str]:
         yield name
 
 
+def _start_pool(n: int) -> Any:
+    """``n`` worker processes that ignore Ctrl-C and end at once on ``terminate`` (SIGTERM, with
+    no handler of ours): the parent alone is interrupted, and ends them. (A process pool whose
+    workers took the signal too could hang for good, each stuck putting its error in a queue
+    no one read any more.)"""
+    import multiprocessing
+
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:  # born ignoring Ctrl-C, so that one arriving while they start cannot kill one
+        return multiprocessing.get_context().Pool(n, _worker_init)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, old)
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def make_pairs(cfg: DataConfig, force: bool = False, workers: int | None = None) -> int:
     """``cfg.count`` pairs of ``cfg.mix`` in ``cfg.out`` (atomically); returns how many."""
     if not cfg.mix:
@@ -64,12 +87,17 @@ def make_pairs(cfg: DataConfig, force: bool = False, workers: int | None = None)
         names = [str(Path(tmp) / f"shard{s}.jsonl") for s in range(len(sizes))]
         n_workers = max(1, min(len(sizes), workers or os.cpu_count() or 1))
         k = len(sizes)
+        args = list(zip(names, sizes, range(k), [cfg.seed] * k, [cfg.mix] * k, strict=True))
         if n_workers == 1:
-            n = sum(map(make_shard, names, sizes, range(k), [cfg.seed] * k, [cfg.mix] * k))
+            n = sum(itertools.starmap(make_shard, args))
         else:
-            with ProcessPoolExecutor(n_workers) as pool:
-                n = sum(pool.map(make_shard, names, sizes, range(k), [cfg.seed] * k,
-                                 [cfg.mix] * k))  # fmt: skip
+            pool = _start_pool(n_workers)
+            try:
+                n = sum(pool.starmap(make_shard, args))
+                pool.close()
+            finally:  # a signal or an error: the workers end now, not after their shards
+                pool.terminate()
+                pool.join()
         with atomic_writer(out, force=True) as f:
             for name in names:
                 with open(name, encoding="utf-8") as shard:
