@@ -58,8 +58,11 @@ FLAG = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,16})\{[^{}\n]*\}")
 PREFIXES = frozenset({"htb", "thm", "hkcert", "sekai", "idek", "osu", "dice", "dam", "wgmy"})
 #: Natural-log score added to the shift under which a flag's prefix reads as a known one
 #: (``PREFIXES``): a prefix of three letters or more matches under one shift at most, and no
-#: split of the rest outweighs it (experiments/ctf-flags, round 2).
-PREFIX_BONUS = 100.0
+#: split of the rest outweighs it (experiments/ctf-flags, round 2). It was 100 until a body of
+#: random letters and digits in clear (``HTB{8zyt3nvztkcdnv20l8k0c1y97z51wht7}``) outweighed it:
+#: 27 % of such flags were answered under another shift (clear_prefix.py). A body encrypted on
+#: its own is told apart first (``BODY_READS``).
+PREFIX_BONUS = 10_000.0
 #: The most confidence a flag's reading gets without its prefix read as a known one (or
 #: leetspeak without braces), by letters (``UNCONFIRMED_FROM``: from 15, from 10, under 10), and
 #: with. The words readings of leetspeak phrases (ours and QA's, experiments/ctf-flags, round 4)
@@ -69,6 +72,16 @@ PREFIX_BONUS = 100.0
 UNCONFIRMED_FROM = ((15, 0.9), (10, 0.85), (0, 0.5))
 UNCONFIRMED = UNCONFIRMED_FROM[0][1]
 CONFIRMED = 0.99
+#: A flag whose prefix is a known one as written (``HTB{...}``) but whose body, of at least
+#: ``BODY_LETTERS`` letters, reads as words under another shift (at least ``BODY_READS`` per
+#: letter, natural log, ``leet_scores``) and ``BODY_GAIN`` per letter better than as written,
+#: had its body alone encrypted: the body is decrypted on its own (decode "flag-body"; QA round 6:
+#: ``HTB{wkh_iodj_lv_khuh}`` was answered unchanged at 0.99). Measured on bodies of 10 letters or
+#: more (experiments/ctf-flags/clear_prefix.py): 99.4 % of encrypted English bodies caught; random
+#: letter-and-digit bodies as written taken for encrypted 0.3 %, random letters 9 %, hex none.
+BODY_LETTERS = 10
+BODY_READS = -8.0
+BODY_GAIN = 2.0
 
 
 def is_flag(text: str) -> bool:
@@ -105,9 +118,13 @@ def with_words_key(results: list[Decryption], top: int = 2) -> list[Decryption]:
     texts = [results[i].ciphertext for i in todo]
     known = np.stack([prefix_shifts(t) for t in texts])  # (B, 26)
     scores = leet_scores(texts) + PREFIX_BONUS * known
+    clear = _clear_prefix_bodies(texts, known)
     out = list(results)
-    for i, s, ok in zip(todo, scores, known, strict=True):
+    for i, s, ok, body in zip(todo, scores, known, clear, strict=True):
         d = results[i]
+        if body is not None:
+            out[i] = _body_reading(d, *body, top)
+            continue
         words = _reading(d, s, top, ok)
         if words.shift == d.shift and FLAG.search(d.ciphertext) is None:
             # The model's key too: its calibrated answer stands, unless its calibration (of
@@ -116,6 +133,62 @@ def with_words_key(results: list[Decryption], top: int = 2) -> list[Decryption]:
             continue
         out[i] = words
     return out
+
+
+def _clear_prefix_bodies(
+    texts: list[str], known: np.ndarray
+) -> list[tuple[re.Match[str], np.ndarray] | None]:
+    """For each text whose first flag has a known prefix as written but a body that reads as
+    words under another shift (``BODY_READS``, ``BODY_GAIN``: only the body was encrypted,
+    ``HTB{wkh_iodj_lv_khuh}``), that flag and its body's scores (``leet_scores``); else None."""
+    out: list[tuple[re.Match[str], np.ndarray] | None] = [None] * len(texts)
+    found = [(j, FLAG.search(t)) for j, t in enumerate(texts) if known[j, 0]]
+    bodies = [(j, m) for j, m in found if m is not None and count_letters(_body(m)) >= BODY_LETTERS]
+    if not bodies:
+        return out
+    scores = leet_scores([_body(m) for _, m in bodies])
+    for (j, m), s in zip(bodies, scores, strict=True):
+        n = count_letters(_body(m))
+        if s.max() >= BODY_READS * n and s.max() - s[0] >= BODY_GAIN * n:
+            out[j] = (m, s)
+    return out
+
+
+def _body(m: re.Match[str]) -> str:
+    return m.group(0)[len(m.group(1)) + 1 : -1]
+
+
+def _with_body(m: re.Match[str], k: int) -> str:
+    """The flag's text with its body alone decrypted with key ``k``."""
+    text, at = m.string, m.start(0) + len(m.group(1)) + 1
+    return text[:at] + decrypt(_body(m), k) + text[m.end(0) - 1 :]
+
+
+def _body_reading(d: Decryption, m: re.Match[str], scores: np.ndarray, top: int) -> Decryption:
+    """The reading of a flag whose body alone was encrypted: the prefix and the text around
+    the flag as written, the body decrypted with its own best key (``shift``), the confidence
+    capped as for a flag whose prefix does not settle the key."""
+    p = np.exp(scores - scores.max())
+    p /= p.sum()
+    order = np.argsort(-p, kind="stable")
+    k = int(order[0])
+    cap = next(c for low, c in UNCONFIRMED_FROM if count_letters(_body(m)) >= low)
+    conf = min(float(p[k]), cap)
+    others = float(p[order[1:]].sum())
+    rest = (1.0 - conf) / others if others > 0 else 0.0
+    alts = [
+        Alternative(int(j), _with_body(m, int(j)), float(p[j]) * rest) for j in order[1 : 1 + top]
+    ]
+    return replace(
+        d,
+        plaintext=_with_body(m, k),
+        shift=k,
+        confidence=conf,
+        alternatives=alts,
+        calibrated=False,
+        english=None,
+        decode="flag-body",
+    )
 
 
 def leet_scores(messages: list[str]) -> np.ndarray:

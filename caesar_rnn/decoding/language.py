@@ -142,7 +142,7 @@ def _with_language(results: list[Decryption], lang: str | None, top: int) -> lis
             )
     _words_or_model(results, todo, heads, out)
     for i in todo:  # flags read with English words: their fragments name no language well
-        if out[i].decode == "words" and FLAG.search(out[i].ciphertext):
+        if out[i].decode in ("words", "flag-body") and FLAG.search(out[i].ciphertext):
             out[i] = replace(out[i], language=ENGLISH)
     # Where the answer stays English: a runner-up the calibration rates likelier (``choice``).
     english = [i for i in todo if out[i].language == ENGLISH]
@@ -384,7 +384,7 @@ def note(d: Decryption) -> str | None:
         return None
     short = d.ciphertext if len(d.ciphertext) <= 40 else d.ciphertext[:37] + "..."
     if d.decode != "ngram":  # the key stood; only the language was found at it
-        whose = "the words cracker's" if d.decode == "words" else "the model's"
+        whose = "the words cracker's" if d.decode in ("words", "flag-body") else "the model's"
         return f"{short!r}: reads as {name(d.language)} ({whose} key; the language at it)"
     return (
         f"{short!r}: reads as {name(d.language)} (not the model: the {d.language} quadgram crack)"

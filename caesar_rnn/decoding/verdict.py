@@ -122,6 +122,11 @@ def notes(d: Decryption, sure: float = SURE) -> list[str]:
             f"{_short(d.ciphertext)!r}: the per-letter answer mixes shifts "
             f"(nearest {d.nearest_shift}); it cannot be exactly right"
         )
+    if d.decode == "flag-body":
+        out.append(
+            f"{_short(d.ciphertext)!r}: the flag's body alone decrypted (shift {d.shift}); "
+            "its prefix and the text around it as written"
+        )
     if d.english is False:
         out.append(f"{_short(d.ciphertext)!r}: no shift reads as English")
     if d.shift is not None and d.confidence < sure and d.alternatives:

@@ -99,3 +99,26 @@ def test_agreeing_keys_carry_the_higher_confidence_and_short_leet_is_unsure() ->
     long = encrypt("th1s 1s n0t s3cur3 at all", 9)  # 15 letters
     [d] = flags.with_words_key([replace(_answer(long, 0), confidence=0.1)])
     assert d.shift == 9 and d.confidence <= flags.UNCONFIRMED and d.confidence > 0.5
+
+
+def test_a_body_encrypted_alone_is_decrypted_alone() -> None:
+    """``HTB{wkh_iodj_lv_khuh}``: the prefix in clear, the body encrypted (QA round 6)."""
+    text = "Here it is: HTB{wkh_iodj_lv_khuh} good luck"
+    [d] = flags.with_words_key([_answer(text, 0)], top=2)
+    assert d.plaintext == "Here it is: HTB{the_flag_is_here} good luck"
+    assert d.shift == 3 and d.decode == "flag-body" and not d.calibrated
+    assert d.confidence <= flags.UNCONFIRMED and len(d.alternatives) == 2
+    assert all(a.plaintext.startswith("Here it is: HTB{") for a in d.alternatives)
+    # A body in clear stays as written, words or not (a short one is not read at all).
+    for clear in ("HTB{the_flag_is_here}", "HTB{8zyt3nvztkcdnv20l8k0c1y97z51wht7}", "HTB{xyz}"):
+        [d] = flags.with_words_key([_answer(clear, 0)])
+        assert d.plaintext == clear and d.shift == 0 and d.confidence == flags.CONFIRMED, clear
+
+
+def test_a_known_prefix_outweighs_a_long_random_body() -> None:
+    """A known prefix settles the key: a body of random letters and digits scores differently
+    under each shift by more than the old bonus of 100 (27 % of such flags went wrong)."""
+    flag = "HTB{135b8dmw7m8ullgcfz_fb_tpiv4qpc7b}"
+    for key in (0, 7):
+        [d] = flags.with_words_key([_answer(encrypt(flag, key), (key + 1) % 26)])
+        assert d.plaintext == flag and d.shift == key and d.decode == "words"
