@@ -25,10 +25,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "words-solver"))
 
+from tune import tuning_corpus  # noqa: E402
+
 import caesar_rnn  # noqa: E402
 from caesar_rnn.cipher import count_letters, encrypt  # noqa: E402
 from caesar_rnn.decoding import flags  # noqa: E402
-from tune import tuning_corpus  # noqa: E402
 
 
 def bodies(n: int, seed: int) -> dict[str, list[str]]:
