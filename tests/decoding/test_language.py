@@ -281,3 +281,24 @@ def test_english_at_the_model_key_stays_english_when_its_words_do() -> None:
         language.SAME_KEY = language_before
     fr = encrypt(FRENCH, 7)  # French at the model's key is still French
     assert language.with_language([_model_answer(fr, 7)])[0].language == "fr"
+
+
+def test_no_answer_lists_a_likelier_runner_up() -> None:
+    """QA round 6: ``dlphmrds`` was answered at 0.0013 in Polish with a runner-up at 0.9987
+    (English's calibrated numbers at a key where Polish was named). Through the whole default
+    decode, random letters and foreign text: no runner-up is likelier than the answer."""
+    import caesar_rnn
+
+    texts = ["dlphmrds", "xqzvkwjpfhrtbnmlgdcsyaoeui", "biaxlmarznlm", "exwjpfxbctrmbhxt"]
+    texts += [encrypt(t, 7) for t in ("dziękuję bardzo", "wir sehen uns morgen", "hasta luego")]
+    for d in caesar_rnn.decrypt(texts):
+        assert all(a.probability <= d.confidence + 1e-9 for a in d.alternatives), d
+
+
+def test_a_language_at_the_models_key_gets_its_numbers() -> None:
+    d = Decryption("dlphmrds", "owasxcod", 15, 0.0013, True, [Alternative(3, "aimejoap", 0.9987)],
+                   True, language="pl")  # fmt: skip
+    out = [d]
+    language._one_story(out, [0], ["dlphmrds"], 2)
+    assert out[0].shift == 15 and out[0].decode == "ngram" and not out[0].calibrated
+    assert out[0].confidence >= max(a.probability for a in out[0].alternatives)
