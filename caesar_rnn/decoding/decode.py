@@ -12,7 +12,7 @@ log-probabilities (the argmax decode, letter by letter; see ``second_readings``)
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -133,8 +133,35 @@ def decrypt_messages(
         return _decrypt_argmax(messages, backend, window, batch, views, calibration)
     hybrid = mode == "hybrid"
     cal = None if hybrid else calibration
-    ev = key_evidence(messages, backend, window, batch, key_prefix, views, cal is not None, hybrid)
-    return _decrypt_key(messages, ev, cal, top, mode)
+    english = calibration is not None
+    ev = key_evidence(messages, backend, window, batch, key_prefix, views, english, hybrid)
+    out = _decrypt_key(messages, ev, cal, top, mode)
+    return _with_verdict(out, ev, calibration, messages) if hybrid and calibration else out
+
+
+def _with_verdict(
+    results: list[Decryption], ev: Evidence, calibration: Calibration, messages: list[str]
+) -> list[Decryption]:
+    """The hybrid decode's answers with the calibration's English verdict (its confidence stays
+    the uncalibrated share of the 26 shifts): where no shift reads as English, at most the
+    table's ``non_english_cap``, the runners-up sharing the rest (QA round 6: random letters,
+    hex and base64 were answered at 1.0)."""
+    from caesar_rnn.decoding.verdict import Readings
+
+    readings = Readings(messages, ev.letters)
+    english = calibration.verdict_table.judge(ev.quadgrams(), ev.scores.argmax(axis=1), readings)
+    cap = calibration.non_english_cap
+    out = []
+    for d, flag in zip(results, english.tolist(), strict=True):
+        if d.shift is None:
+            out.append(d)
+            continue
+        if not flag and d.confidence > cap:
+            rest = (1.0 - cap) / max(1.0 - d.confidence, 1e-12)
+            alts = [replace(a, probability=min(a.probability * rest, cap)) for a in d.alternatives]
+            d = replace(d, confidence=cap, alternatives=alts)
+        out.append(replace(d, english=bool(flag)))
+    return out
 
 
 def _decrypt_key(

@@ -97,7 +97,9 @@ def with_language(
     reads as another language, that language's reading instead. ``lang``: ``auto`` (or None),
     or the language's code. ``top``: runners-up kept (the model's answers should list at least
     one, which the calibrated choice needs: ``decrypt_messages(top=max(top, 1))``)."""
-    out = _with_language(results, lang, top)
+    from caesar_rnn.decoding.encoded import marked
+
+    out = [marked(d) for d in _with_language(results, lang, top)]
     return out if top else [d if not d.alternatives else replace(d, alternatives=[]) for d in out]
 
 

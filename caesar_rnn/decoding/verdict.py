@@ -127,6 +127,11 @@ def notes(d: Decryption, sure: float = SURE) -> list[str]:
             f"{_short(d.ciphertext)!r}: the flag's body alone decrypted (shift {d.shift}); "
             "its prefix and the text around it as written"
         )
+    from caesar_rnn.decoding.encoded import note
+
+    encoded = note(d)
+    if encoded:
+        return [encoded]
     if d.english is False:
         out.append(f"{_short(d.ciphertext)!r}: no shift reads as English")
     if d.shift is not None and d.confidence < sure and d.alternatives:
