@@ -127,7 +127,7 @@ def test_decrypt_into_a_closed_pipe(tmp_path: Path, tiny_model: str) -> None:
         (["--min-len", "9", "--max-len", "3"], "9 is greater than --max-len (3)"),
         (["--max-len", "1000000000000"], "Invalid value for '--max-len'"),
         (["--mid-word", "2"], "Invalid value for '--mid-word'"),
-        (["-k", "30"], "Invalid value for '--shift'"),
+        (["-k", "three"], "Invalid value for '--shift'"),
     ],
 )
 def test_gen_data_option_out_of_bounds_is_a_usage_error(

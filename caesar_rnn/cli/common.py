@@ -100,12 +100,13 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def _source(text: str | None, file: Path | None) -> str | Path | None:
-    """TEXT, or the file to read ('-': stdin); None: TEXT itself is the message."""
+def _source(text: str | None, file: str | Path | None) -> str | Path | None:
+    """TEXT, or the file to read ('-': stdin, and only '-': "./-" is the file named "-");
+    None: TEXT itself is the message."""
     if text is not None and file is not None:
         usage_error("give TEXT or --file, not both")
     if file is not None:
-        return file
+        return "-" if isinstance(file, str) and file == "-" else Path(file)
     if text == "-" or (text is None and not stdin_is_terminal()):
         return "-"
     if text is None:
@@ -113,7 +114,7 @@ def _source(text: str | None, file: Path | None) -> str | Path | None:
     return None
 
 
-def read_input(text: str | None, file: Path | None) -> Iterator[str]:
+def read_input(text: str | None, file: str | Path | None) -> Iterator[str]:
     """The messages to work on: TEXT, each line of --file (``-``: stdin), or each line of stdin
     when neither is given and stdin is not a terminal. Usage errors come at once."""
     from caesar_rnn.files import check_text, read_lines
@@ -128,7 +129,7 @@ def read_input(text: str | None, file: Path | None) -> Iterator[str]:
     return iter(()) if first is None else itertools.chain([first], lines)
 
 
-def input_bytes(text: str | None, file: Path | None) -> BinaryIO:
+def input_bytes(text: str | None, file: str | Path | None) -> BinaryIO:
     """The same input as ``read_input``, as one byte stream (``decrypt --whole``)."""
     from caesar_rnn.files import open_binary
 
@@ -136,7 +137,7 @@ def input_bytes(text: str | None, file: Path | None) -> BinaryIO:
     if source is None:
         assert text is not None
         return io.BytesIO((text + "\n").encode("utf-8", errors="surrogateescape"))
-    if str(source) == "-":
+    if isinstance(source, str):  # "-"
         from caesar_rnn.files import stdin_binary
 
         return stdin_binary()

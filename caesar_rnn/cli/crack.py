@@ -63,6 +63,8 @@ def crack(
     one_blas_thread()
     if best and as_json:
         usage_error("--best prints plaintext only: no --json")
+    if best and given(ctx, "top"):
+        usage_error("--best prints the best plaintext only: no --top")
     if lang is not None and method != Method.ngram:
         usage_error("--lang goes with the ngram method only")
     unused = [n for n in ("model", "device") if given(ctx, n)]

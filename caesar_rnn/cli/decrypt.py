@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -177,7 +176,7 @@ def _cap_jobs(jobs: int, quiet: bool) -> int:
     return jobs
 
 
-def _whole(text: str | None, file: Path | None, model: Model, quiet: bool) -> None:
+def _whole(text: str | None, file: str | None, model: Model, quiet: bool) -> None:
     """--whole: bytes from TEXT, a file or stdin to stdout under one key."""
     src = input_bytes(text, file)
     sys.stdout.flush()

@@ -27,6 +27,10 @@ from caesar_rnn.cli.output import Table
 
 DEFAULT_SOLVERS = ("key", "argmax", "chi2", "ngram", "words")
 DEFAULT_BUCKETS = (4, 6, 8, 10, 12, 16, 24, 32, 64, 128, 256)
+#: ``caesar_rnn.evaluation.evaluate.MAX_BUCKET`` (not imported: the CLI starts without it).
+MAX_BUCKET = 1 << 16
+#: The most messages per bucket and style (a billion filled memory with nothing said: QA round 6).
+MAX_PER_BUCKET = 100_000
 
 
 def eval_cmd(
@@ -50,7 +54,10 @@ def eval_cmd(
         ),
     ] = None,
     per_bucket: Annotated[
-        int, typer.Option(help="Messages per length bucket and style (--corpus).", min=1)
+        int,
+        typer.Option(
+            help="Messages per length bucket and style (--corpus).", min=1, max=MAX_PER_BUCKET
+        ),
     ] = 200,
     buckets: Annotated[
         StrList,
@@ -61,7 +68,7 @@ def eval_cmd(
             help="Message lengths in letters, repeatable or comma-separated. Default: "
             + ",".join(map(str, DEFAULT_BUCKETS))
             + ".",
-            callback=int_list(DEFAULT_BUCKETS),
+            callback=int_list(DEFAULT_BUCKETS, MAX_BUCKET),
             show_default=False,
         ),
     ] = None,

@@ -43,7 +43,10 @@ def gen_data(
     ] = _MIX.max_len,
     shift: Annotated[
         OptionalInt,
-        shift_option("Fix the key (0-25); default: a random key per pair.", 0, 25),
+        shift_option(
+            "Fix the key (any integer, taken modulo 26, as in encrypt); default: a random key "
+            "per pair."
+        ),
     ] = None,
     style: Annotated[
         Style,
@@ -106,7 +109,8 @@ def gen_data(
                 elif not any(given(ctx, name) for name in SINGLE_PART):
                     n, out = _gen_mix(out, count, seed, force)
                 else:
-                    opts = (count, min_len, max_len, shift, style.value, corpus, seed, mid_word)
+                    key = None if shift is None else shift % 26
+                    opts = (count, min_len, max_len, key, style.value, corpus, seed, mid_word)
                     n, out = _gen_plain(*opts, out, force, lang or [])
         except Interrupted as exc:  # written in full, or left as it was: the exception knows
             info("stopped: nothing written" if to_stdout else exc.outcome(out))

@@ -95,8 +95,11 @@ def choice_list(
     return parse
 
 
-def int_list(default: tuple[int, ...]) -> Callable[[list[str] | None], list[int]]:
-    """A callback for a list of positive integers, ``default`` when none is given."""
+def int_list(
+    default: tuple[int, ...], most: int | None = None
+) -> Callable[[list[str] | None], list[int]]:
+    """A callback for a list of positive integers (at most ``most``), ``default`` when none is
+    given."""
 
     def parse(value: list[str] | None) -> list[int]:
         try:
@@ -107,6 +110,8 @@ def int_list(default: tuple[int, ...]) -> Callable[[list[str] | None], list[int]
             ) from None
         if any(n < 1 for n in numbers):
             raise typer.BadParameter("every number must be at least 1")
+        if most is not None and any(n > most for n in numbers):
+            raise typer.BadParameter(f"every number must be at most {most:,}")
         return sorted(set(numbers or default))
 
     return parse
@@ -122,7 +127,7 @@ TextArg = Annotated[
     ),
 ]
 FileOpt = Annotated[
-    OptionalPath,
+    OptionalStr,  # not a Path: "./-" is the file named "-", which Path would make "-" (stdin)
     typer.Option(
         "--file", "-f", metavar="PATH", help="Read messages from PATH, one per line ('-': stdin)."
     ),
@@ -146,7 +151,9 @@ DeviceOpt = Annotated[
         "decode's other stages run on the CPU anyway); cuda runs the model on a GPU.",
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per result line.")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="One JSON object per message (JSON Lines), on stdout.")
+]
 QuietOpt = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="Print only results and errors: no notes, no progress."),

@@ -134,8 +134,8 @@ def notes(d: Decryption, sure: float = SURE) -> list[str]:
         return [encoded]
     if d.english is False:
         out.append(f"{_short(d.ciphertext)!r}: no shift reads as English")
-    if d.shift is not None and d.confidence < sure and d.alternatives:
-        out.append(_unsure(d))
+    if d.shift is not None and d.confidence < sure and (d.alternatives or d.english is not False):
+        out.append(_unsure(d))  # (no runners-up, no English: "no shift reads as English" says it)
     return out
 
 
@@ -143,6 +143,8 @@ def _unsure(d: Decryption) -> str:
     """The runners-up of an unsure answer; one likelier than the answer is said to be."""
     alts = [f"shift {a.shift} {_short(a.plaintext, 30)!r}" for a in d.alternatives]
     head = f"{_short(d.ciphertext)!r}: unsure ({d.confidence:.2f})"
+    if not alts:  # --top 0: the runners-up were not asked for, the doubt still stands
+        return head
     best = max(d.alternatives, key=lambda a: a.probability)
     if best.probability > d.confidence:  # the model's best shift is not the likeliest
         i = d.alternatives.index(best)

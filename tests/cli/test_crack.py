@@ -145,3 +145,31 @@ def test_model_options_go_with_the_model_method(runner: CliRunner) -> None:
         r = runner.invoke(app, ["crack", "khoor", *extra])
         assert r.exit_code == 2 and r.stdout == "", extra
         assert "goes with --method model only" in r.stderr
+
+
+def test_best_with_top_is_a_usage_error(runner: CliRunner) -> None:
+    r = runner.invoke(app, ["crack", "khoor", "--best", "--top", "3"])
+    assert r.exit_code == 2 and r.stdout == "" and "no --top" in r.stderr
+
+
+def test_a_file_named_dash_is_a_file(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-f ./-`` reads the file named "-"; only ``-f -`` reads stdin (QA round 6)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-").write_text(encrypt("hello world", 3) + "\n")
+    r = runner.invoke(app, ["crack", "-f", "./-", "--best"], input="wkh\n")
+    assert r.exit_code == 0 and r.stdout == "hello world\n"
+    r = runner.invoke(app, ["crack", "-f", "-", "--best"], input="wkh fdw\n")
+    assert r.exit_code == 0 and r.stdout == "the cat\n"
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_message(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    src = tmp_path / "bom.txt"
+    src.write_bytes(b"\xef\xbb\xbf" + encrypt("Hello world", 3).encode() + b"\nwkh\n")
+    r = runner.invoke(app, ["crack", "-f", str(src), "--json", "--top", "1"])
+    first = json.loads(r.stdout.splitlines()[0])
+    assert r.exit_code == 0 and first["ciphertext"] == encrypt("Hello world", 3)
+    assert first["candidates"][0]["plaintext"] == "Hello world"

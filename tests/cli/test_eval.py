@@ -208,3 +208,17 @@ def test_eval_says_which_buckets_the_corpus_is_too_short_for(
     assert r.exit_code == 0 and r.stderr == ""
     r = runner.invoke(app, [*args, "--bucket", "4,8", "--json"])
     assert r.exit_code == 0 and "too short" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--bucket", "1000000"], "at most 65,536"), (["--per-bucket", "1000000000"], "100000")],
+)
+def test_eval_sizes_past_their_bounds_are_usage_errors(
+    runner: CliRunner, tmp_path: Path, args: list[str], message: str
+) -> None:
+    """As ``--bucket 0`` is (QA round 6: a billion messages a bucket filled memory unsaid)."""
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("the quick brown fox jumps over the lazy dog\n")
+    r = runner.invoke(app, ["eval", "--corpus", str(corpus), "--solver", "chi2", *args])
+    assert r.exit_code == 2 and r.stdout == "" and message in r.stderr

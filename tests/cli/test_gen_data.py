@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,14 @@ def test_gen_data_into_a_folder(runner: CliRunner, tmp_path: Path) -> None:
         r = runner.invoke(app, ["gen-data", "-o", str(tmp_path), "--count", "5", *extra])
         assert r.exit_code == 1 and r.stdout == ""
         assert r.stderr == f"error: {tmp_path} is a directory: give a file name\n", extra
+
+
+def test_shift_taken_modulo_26_as_in_encrypt(runner: CliRunner, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("the quick brown fox jumps over the lazy dog " * 20)
+    for k, want in (("29", 3), ("-1", 25)):
+        out = tmp_path / f"k{k}.jsonl"
+        r = runner.invoke(app, ["gen-data", "--count", "3", "-k", k, "-o", str(out),
+                                "--corpus", str(corpus)])  # fmt: skip
+        assert r.exit_code == 0, r.stderr
+        assert {json.loads(x)["shift"] for x in out.read_text().splitlines()} == {want}

@@ -328,3 +328,11 @@ def test_notes_for_people() -> None:
     assert notes(gibberish) == ["'qwerty': no shift reads as English"]
     mixed = Decryption("abc", "rtt", None, 0.0, True, [], True, "argmax", False, 9, 0.3)
     assert "mixes shifts (nearest 9)" in notes(mixed)[0]
+
+
+def test_unsure_without_runners_up_still_says_so() -> None:
+    """``--top 0`` asks for no runners-up, not for the doubt to go unsaid (QA round 6)."""
+    from caesar_rnn.decoding.decode import Decryption
+    from caesar_rnn.decoding.verdict import notes
+
+    assert notes(Decryption("xkcd", "nast", 11, 0.79, True, [], True)) == ["'xkcd': unsure (0.79)"]
