@@ -113,13 +113,14 @@ def startup(repeat: int, model: str) -> None:
         row("start-up", what, f"{t:.3f} s", f"{t / ref:.1f}x", rss)
 
 
-def make_messages(path: Path, plain: Path, n: int) -> int:
-    """n lines of 4-64 letters (English from the packaged source), random keys; returns chars."""
+def make_messages(path: Path, plain: Path, n: int, max_len: int = 64) -> int:
+    """n lines of 4-``max_len`` letters (English from the packaged source), random keys; returns
+    chars."""
     from caesar_rnn.data.generate import generate
 
     chars = 0
     with path.open("w") as c, plain.open("w") as p:
-        for r in generate(n, 4, 64, None, "letters", [], 6):
+        for r in generate(n, 4, max_len, None, "letters", [], 6):
             c.write(f"{r['ciphertext']}\n")
             p.write(f"{r['plaintext']}\n")
             chars += len(str(r["ciphertext"]))
@@ -197,11 +198,11 @@ def messages(
         )
 
 
-def words(n: int, repeat: int, tmp: Path) -> None:
+def words(n: int, repeat: int, tmp: Path, max_len: int = 64) -> None:
     """`crack --method words` against `crack` (quadgram) on the same file, in the same run."""
-    log(f"crack --method words: {n:,} lines")
-    src, plain, out = tmp / "msgs.txt", tmp / "plain.txt", tmp / "out.txt"
-    chars = make_messages(src, plain, n)
+    log(f"crack --method words: {n:,} lines of 4-{max_len} letters")
+    src, plain, out = tmp / "words.txt", tmp / "words-plain.txt", tmp / "out.txt"
+    chars = make_messages(src, plain, n, max_len)
     ref = 0.0
     for method in ("ngram", "words"):
         cmd = [*CLI, "crack", "--file", str(src), "--top", "1", "--json", "--method", method]
@@ -210,7 +211,7 @@ def words(n: int, repeat: int, tmp: Path) -> None:
         ref = ref or chars / t
         row(
             "words",
-            f"`crack --file --method {method}`, msg acc {acc:.4f}",
+            f"`crack --file --method {method}` (4-{max_len} letters), msg acc {acc:.4f}",
             f"{n / t:,.0f} msg/s, {chars / t:,.0f} chars/s",
             f"{chars / t / ref:.2f}x",
             rss,
@@ -262,6 +263,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     ap.add_argument("--startup-repeat", type=int, default=9)
     ap.add_argument("--lines", type=int, default=20000)
+    ap.add_argument(
+        "--words-max-len", type=int, default=64,
+        help="the words section's lines: 4 to this many letters (12: short messages only)",
+    )  # fmt: skip
     ap.add_argument("--whole-mb", type=int, default=200)
     ap.add_argument("--models", nargs="*", default=[], help="more model dirs to compare")
     ap.add_argument(
@@ -284,7 +289,7 @@ def main() -> None:
         if "messages" in args.sections:
             messages(args.lines, args.repeat, tmp, [model, *args.models], args.jobs, args.before)
         if "words" in args.sections:
-            words(args.lines, args.repeat, tmp)
+            words(args.lines, args.repeat, tmp, args.words_max_len)
         if "whole" in args.sections:
             whole(args.whole_mb, args.repeat, tmp, model)
     finally:

@@ -46,7 +46,7 @@ class Runs:
     start: np.ndarray
     end: np.ndarray
     cut: np.ndarray
-    text: list[str]
+    text: Sequence[str]
 
 
 @dataclass
@@ -324,9 +324,25 @@ def _letter_runs(flat: np.ndarray, text: str, starts: np.ndarray, n: np.ndarray)
     inside = cols[None, :] < n[:, None]
     letters = np.where(inside, flat[np.minimum(starts[:, None] + cols, len(flat) - 1)], 0)
     r = len(n)
-    texts = [text[a : a + b] for a, b in zip(starts.tolist(), n.tolist(), strict=True)]
     true = np.ones(r, bool)
-    return Runs(letters, n, np.full(r, -1, np.int64), true, true, np.zeros(r), texts)
+    return Runs(
+        letters, n, np.full(r, -1, np.int64), true, true, np.zeros(r), _Slices(text, starts, n)
+    )
+
+
+class _Slices(Sequence[str]):
+    """The runs' texts, cut from one string when asked for (only runs whose first piece may end
+    a word longer than ``END_LETTERS`` letters are)."""
+
+    def __init__(self, text: str, starts: np.ndarray, n: np.ndarray) -> None:
+        self.text, self.starts, self.n = text, starts, n
+
+    def __len__(self) -> int:
+        return len(self.n)
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        a = int(self.starts[i])
+        return self.text[a : a + int(self.n[i])]
 
 
 def _split_unique(keys: list[tuple], seg: Segmenter) -> tuple[np.ndarray, np.ndarray]:

@@ -385,7 +385,7 @@ def word_scores(
         return out
     seg = seg or segmenter(params)
     rows, shifts = np.nonzero(chosen[undecided])  # row-major: each message's shifts together
-    scored = _split_candidates(messages, idx, undecided[rows], shifts, seg)
+    scored = _split_candidates(messages, idx, lens, undecided[rows], shifts, seg)
     firsts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])  # each message's first shift
     lowest = np.minimum.reduceat(scored, firsts)  # (U,) the lowest split score of each message
     # The shifts not split rank below the lowest split one, in trigram order.
@@ -397,23 +397,29 @@ def word_scores(
 def _split_candidates(
     messages: Sequence[str],
     idx: list[np.ndarray],
+    lens: np.ndarray,
     which: np.ndarray,
     shifts: np.ndarray,
     seg: Segmenter,
 ) -> np.ndarray:
     """``seg.score`` of each candidate: message ``which[i]`` decrypted with ``shifts[i]``.
-    Messages of ASCII letters only are split straight from their letters (``idx``:
-    ``batchsplit.split_letters``), the others from their decrypted texts."""
+    Messages of ASCII letters only are split straight from their letters (``idx``, ``lens``
+    their counts: ``batchsplit.split_letters``), the others from their decrypted texts."""
     from caesar_rnn.classical.batchsplit import split_letters
 
-    n = np.fromiter((len(idx[b]) for b in which.tolist()), np.int64, len(which))
-    plain = n == np.fromiter((len(messages[b]) for b in which.tolist()), np.int64, len(which))
+    chars = np.fromiter(map(len, messages), np.int64, len(messages))
+    n = lens[which]
+    plain = n == chars[which]
     out = np.zeros(len(which))
     at = np.flatnonzero(plain)
     if len(at):
-        flat = np.concatenate([idx[b] for b in which[at].tolist()])
-        flat = (flat - np.repeat(shifts[at], n[at])) % N_LETTERS
-        out[at] = split_letters(flat, n[at], seg)
+        letters = np.concatenate([*idx, np.zeros(0, np.int64)])
+        offsets = np.cumsum(lens) - lens  # each message's first letter in ``letters``
+        m = n[at]
+        begin = np.cumsum(m) - m  # each candidate's first letter in ``flat``
+        pos = np.repeat(offsets[which[at]] - begin, m) + np.arange(int(m.sum()))
+        flat = (letters[pos] - np.repeat(shifts[at], m)) % N_LETTERS
+        out[at] = split_letters(flat, m, seg)
     rest = np.flatnonzero(~plain)
     if len(rest):
         texts = [decrypt(messages[which[i]], int(shifts[i])) for i in rest.tolist()]
