@@ -143,7 +143,7 @@ def _with_language(results: list[Decryption], lang: str | None, top: int) -> lis
                 replace(d, language=code) if keep else reading(d, s[named[m], m], code, top, k)
             )
     _words_or_model(results, todo, heads, out)
-    _one_story(out, todo, heads, top)
+    _one_story(out, todo)
     for i in todo:  # flags read with English words: their fragments name no language well
         if out[i].decode in ("words", "flag-body") and FLAG.search(out[i].ciphertext):
             out[i] = replace(out[i], language=ENGLISH)
@@ -154,43 +154,37 @@ def _with_language(results: list[Decryption], lang: str | None, top: int) -> lis
     return _foreign_trust(out, todo, heads)
 
 
-def _one_story(out: list[Decryption], todo: list[int], heads: list[str], top: int) -> None:
+def _one_story(out: list[Decryption], todo: list[int]) -> None:
     """Answers that list a runner-up as likelier than themselves (QA round 6: ``dlphmrds``
-    answered "owasxcod" at 0.0013 in Polish, "aimejoap" listed at 0.9987), made to tell one
-    story. A model answer whose key stood with another language named at it has English's
-    calibrated numbers, which say nothing of that language: its confidence and runners-up
-    become the language's at that key (``reading``). A language's reading is chosen on more
-    than its quadgram share of the 26 shifts (chain, words, accents); where a runner-up's share
-    is higher, the answer takes that share and the runner-up its own: on 7,800 messages of the
-    12 UD languages and Alice (8-24 letters), 45 answers listed a likelier runner-up; the answer
-    was right in 39, the runner-up in 2. ``_foreign_trust`` then caps the confidence as for any
-    language's reading."""
-    from caesar_rnn.classical.multilang import language_scores
+    answered "owasxcod" at 0.0013, read as Polish at the model's key, with "aimejoap" listed at
+    0.9987), made to tell one story, their shifts unchanged.
 
-    by_code: dict[str, list[tuple[int, str]]] = {}
-    for i, head in zip(todo, heads, strict=True):
-        d = out[i]
-        if (
-            d.decode == "key"
-            and d.calibrated
-            and d.language not in (None, ENGLISH)
-            and any(a.probability > d.confidence for a in d.alternatives)
-        ):
-            by_code.setdefault(str(d.language), []).append((i, head))
-    for code, found in by_code.items():
-        s = language_scores([h for _, h in found], [code])[0]  # (b, 26)
-        for (i, _), row in zip(found, s, strict=True):
-            out[i] = reading(out[i], row, code, top, shift=out[i].shift)
-    for i in todo:  # the language's reading is chosen on more than its quadgram share
+    - A model answer whose key stood with another language named at it keeps its calibrated
+      confidence (at 8 letters of UD, 6 of 7 such answers were wrong); its runners-up are
+      scaled down to at most that (English's calibration rates them as English, which this
+      text is not said to be).
+    - A language's reading is chosen on more than its quadgram share of the 26 shifts (chain,
+      words, accents): where a runner-up's share is higher, the answer takes that share, at
+      most ``UNREAD_CAP``, and the runner-up the answer's (at 8 letters of UD, 24 of 26 such
+      answers were right; 39 of 45 at 8-24 letters,
+      experiments/non-english/likelier_runner_up.py)."""
+    for i in todo:
         d = out[i]
         likelier = [a for a in d.alternatives if a.probability > d.confidence]
-        if d.decode == "ngram" and likelier:
-            best = max(likelier, key=lambda a: a.probability)
+        if not likelier or d.language in (None, ENGLISH):
+            continue
+        best = max(likelier, key=lambda a: a.probability)
+        if d.decode == "key":
+            scale = d.confidence / best.probability
+            alts = [replace(a, probability=a.probability * scale) for a in d.alternatives]
+            out[i] = replace(d, alternatives=alts)
+        elif d.decode == "ngram":
             alts = [
                 replace(a, probability=d.confidence) if a is best else a for a in d.alternatives
             ]
             alts.sort(key=lambda a: -a.probability)
-            out[i] = replace(d, confidence=best.probability, alternatives=alts)
+            conf = max(d.confidence, min(best.probability, UNREAD_CAP))
+            out[i] = replace(d, confidence=conf, alternatives=alts)
 
 
 def _foreign_trust(out: list[Decryption], todo: list[int], heads: list[str]) -> list[Decryption]:

@@ -295,10 +295,16 @@ def test_no_answer_lists_a_likelier_runner_up() -> None:
         assert all(a.probability <= d.confidence + 1e-9 for a in d.alternatives), d
 
 
-def test_a_language_at_the_models_key_gets_its_numbers() -> None:
+def test_a_language_at_the_models_key_keeps_its_confidence() -> None:
     d = Decryption("dlphmrds", "owasxcod", 15, 0.0013, True, [Alternative(3, "aimejoap", 0.9987)],
                    True, language="pl")  # fmt: skip
     out = [d]
-    language._one_story(out, [0], ["dlphmrds"], 2)
-    assert out[0].shift == 15 and out[0].decode == "ngram" and not out[0].calibrated
-    assert out[0].confidence >= max(a.probability for a in out[0].alternatives)
+    language._one_story(out, [0])
+    assert (out[0].shift, out[0].confidence, out[0].decode) == (15, 0.0013, "key")
+    assert out[0].alternatives[0].probability == pytest.approx(0.0013)
+    r = replace(d, decode="ngram", calibrated=False, confidence=0.02,
+                alternatives=[Alternative(3, "aimejoap", 0.97), Alternative(4, "x", 0.01)])  # fmt: skip
+    out = [r]
+    language._one_story(out, [0])
+    assert out[0].confidence == language.UNREAD_CAP and out[0].shift == 15
+    assert [a.probability for a in out[0].alternatives] == [0.02, 0.01]
