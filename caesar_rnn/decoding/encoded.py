@@ -1,4 +1,5 @@
-"""Text that is an encoding, not shifted letters: hexadecimal and base64 (QA round 6).
+"""Text that is an encoding, not shifted letters: hexadecimal and base64 (QA round 6); and
+text whose key no reading can tell: one letter repeated.
 
 Every shift of ``deadbeefcafebabe0123456789abcdef`` reads as nothing, yet the model's best one
 was answered at 0.99 as English ("rsorpsstqotspops..."), and base64 was read as leetspeak. A
@@ -7,7 +8,9 @@ valid base64 (16 or more characters of its alphabet, padded to a multiple of 4, 
 case and a digit, ``+``, ``/`` or ``=``) is said to be one, with what to do (decode it first):
 hexadecimal is answered as written (no Caesar shift of English is all a-f); base64 under the shift
 that decodes it to text (9 in 10 of its bytes printable: as written, or ``rot13`` of base64 at
-13), else with its reading (a shift of base64 is base64 too); neither above ``CAP``, nor English.
+13), else with its reading (a shift of base64 is base64 too); neither above ``CAP``, nor English. One letter repeated (``zzzzzzzzzzzzzzzz``, 3
+letters or more) reads the same under every shift but for which letter it is: its reading stays,
+at most ``CAP`` (it was "kkkkkkkkkkkkkkkk", Portuguese, at 0.999).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from caesar_rnn.cipher import N_LETTERS, decrypt
 from caesar_rnn.decoding.decode import Decryption
 
 _HEX = re.compile(r"(?:0[xX])?[0-9A-Fa-f]{16,}")
+#: One letter, three times or more (either case), among anything but letters.
+_ONE_LETTER = re.compile(r"[^A-Za-z]*(?i:([a-z])[^A-Za-z]*)(?:(?i:\1)[^A-Za-z]*){2,}")
 _TOKEN = re.compile(r"[0-9A-Za-z+/]+={0,2}")
 _B64 = re.compile(r"[A-Za-z0-9+/]{14,}={0,2}")
 #: The most confidence an answer to encoded text gets.
@@ -28,7 +33,9 @@ CAP = 0.5
 
 
 def kind(text: str) -> str | None:
-    """ "hexadecimal", "base64", or None (text of letters, or anything else)."""
+    """ "hexadecimal", "base64", "one letter" (repeated), or None (anything else)."""
+    if _ONE_LETTER.fullmatch(text):
+        return "one letter"
     t = text.strip()
     if len(t) < 16 or t.isalpha() or not _TOKEN.fullmatch(t):  # (each in C: files of lines)
         return None
@@ -50,6 +57,11 @@ def marked(d: Decryption) -> Decryption:
     what = kind(d.ciphertext) if d.shift is not None else None
     if what is None:
         return d
+    if what == "one letter":
+        conf = min(d.confidence, CAP)
+        return replace(d, confidence=conf, english=None, language=None,
+                       alternatives=[replace(a, probability=min(a.probability, conf))
+                                     for a in d.alternatives])  # fmt: skip
     k = 0 if what == "hexadecimal" else _text_shift(d.ciphertext.strip())
     if k is not None:
         return replace(d, plaintext=decrypt(d.ciphertext, k), shift=k, confidence=CAP,
@@ -86,5 +98,7 @@ def note(d: Decryption) -> str | None:
     if what is None:
         return None
     short = d.ciphertext if len(d.ciphertext) <= 40 else d.ciphertext[:37] + "..."
+    if what == "one letter":
+        return f"{short!r}: one letter repeated: no shift can be told from another"
     how = "xxd -r -p" if what == "hexadecimal" else "base64 -d"
     return f"{short!r}: looks like {what}, not shifted letters: decode it first ({how})"

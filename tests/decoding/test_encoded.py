@@ -26,6 +26,10 @@ B64 = base64.b64encode(b"Hello World! This is base64.").decode()
         ("abc123", None),  # too short
         ("SGVsbG8gV29ybGQ", None),  # not padded to a multiple of 4
         ("", None),
+        ("zzzzzzzzzzzzzzzz", "one letter"),
+        ("Zzz...", "one letter"),
+        ("zz", None),  # two letters: too few to say
+        ("noon", None),
     ],
 )
 def test_kind(text: str, kind: str | None) -> None:
@@ -63,3 +67,11 @@ def test_hybrid_takes_the_english_verdict() -> None:
     assert right.english is True and right.confidence > 0.9
     assert junk.english is False and junk.confidence <= 0.5
     assert all(a.probability <= 0.5 for a in junk.alternatives)
+
+
+def test_one_letter_repeated_is_never_sure() -> None:
+    """QA round 6: ``zzzzzzzzzzzzzzzz`` was "kkkkkkkkkkkkkkkk", Portuguese, at 0.999."""
+    [d] = caesar_rnn.decrypt(["zzzzzzzzzzzzzzzz"])
+    assert d.confidence <= encoded.CAP and d.language is None and d.english is None
+    assert all(a.probability <= d.confidence for a in d.alternatives)
+    assert verdict.notes(d)[0].endswith("one letter repeated: no shift can be told from another")
