@@ -125,6 +125,7 @@ def test_decrypt_into_a_closed_pipe(tmp_path: Path, tiny_model: str) -> None:
         (["--count", "0"], "Invalid value for '--count'"),
         (["--count", "-5"], "Invalid value for '--count'"),
         (["--min-len", "9", "--max-len", "3"], "9 is greater than --max-len (3)"),
+        (["--min-len", "50"], "50 is greater than --max-len (32 by default: give --max-len too)"),
         (["--max-len", "1000000000000"], "Invalid value for '--max-len'"),
         (["--mid-word", "2"], "Invalid value for '--mid-word'"),
         (["-k", "three"], "Invalid value for '--shift'"),

@@ -93,9 +93,11 @@ def gen_data(
                 f"{max_len} is less than --min-len ({min_len} by default).", ctx, None,
                 "'--max-len'",
             )  # fmt: skip
+        by_default = "" if given(ctx, "max_len") else " by default: give --max-len too"
         raise typer.BadParameter(
-            f"{min_len} is greater than --max-len ({max_len}).", ctx, None, "'--min-len'"
-        )
+            f"{min_len} is greater than --max-len ({max_len}{by_default}).", ctx, None,
+            "'--min-len'",
+        )  # fmt: skip
     to_stdout = str(out) == STDOUT
     with handled(), library_notes(quiet), _scratch_file(to_stdout) as scratch:
         if recipe is not None or not corpus:
