@@ -50,6 +50,8 @@ class Interrupted(KeyboardInterrupt):
         """What happened to ``path``: one line for the user."""
         if Path(path) in self.written:
             return f"{self}: stopped after {path} was written in full"
+        if not Path(path).exists():  # (QA round 7: "left as it was" of a file never there)
+            return f"{self}: stopped; nothing written to {path}"
         return f"{self}: stopped; {path} left as it was"
 
 

@@ -585,7 +585,7 @@ def test_gen_data_stopped_with_its_workers(sig: signal.Signals, rc: int, tmp_pat
     out = tmp_path / "pairs.jsonl"
     code, left, err = _reaped(sig, ["gen-data", "--count", "5000000", "-o", str(out)])
     assert code == rc, err
-    assert err.strip().splitlines() == [f"{sig.name}: stopped; {out} left as it was"]
+    assert err.strip().splitlines() == [f"{sig.name}: stopped; nothing written to {out}"]
     assert left == 0
     assert list(tmp_path.iterdir()) == []
 

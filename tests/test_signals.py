@@ -37,4 +37,7 @@ def test_signal_mid_write_leaves_the_file_as_it_was(tmp_path: Path) -> None:
         time.sleep(1)
     assert out.read_text() == "old\n"
     assert info.value.outcome(out) == f"SIGTERM: stopped; {out} left as it was"
+    assert info.value.outcome(tmp_path / "new.jsonl") == (
+        f"SIGTERM: stopped; nothing written to {tmp_path / 'new.jsonl'}"
+    )
     assert os.listdir(tmp_path) == ["pairs.jsonl"]

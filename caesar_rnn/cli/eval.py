@@ -31,6 +31,9 @@ DEFAULT_BUCKETS = (4, 6, 8, 10, 12, 16, 24, 32, 64, 128, 256)
 MAX_BUCKET = 1 << 16
 #: The most messages per bucket and style (a billion filled memory with nothing said: QA round 6).
 MAX_PER_BUCKET = 100_000
+#: The most letters of messages one --corpus run makes (per bucket x lengths x styles; QA round 7:
+#: --bucket 65536 --per-bucket 100000 held 2.3 GB after a minute): 200 MB of text.
+MAX_LETTERS = 200_000_000
 
 
 def eval_cmd(
@@ -105,6 +108,12 @@ def eval_cmd(
         usage_error("give either --data FILE or --corpus FILE")
     if lang == "auto":
         usage_error("--lang names the --corpus text's language: not auto")
+    letters = per_bucket * sum(cast("list[int]", buckets)) * max(1, len(styles or []) or 2)
+    if corpus and letters > MAX_LETTERS:
+        usage_error(
+            f"--per-bucket {per_bucket:,} over these buckets asks for {letters:,} letters of "
+            f"messages; at most {MAX_LETTERS:,}"
+        )
     with handled():
         from caesar_rnn.api import evaluate
         from caesar_rnn.extras import require

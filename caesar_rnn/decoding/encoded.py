@@ -4,11 +4,13 @@ text whose key no reading can tell: one letter repeated.
 Every shift of ``deadbeefcafebabe0123456789abcdef`` reads as nothing, yet the model's best one
 was answered at 0.99 as English ("rsorpsstqotspops..."), and base64 was read as leetspeak. A
 message of one token that is hexadecimal (16 or more hex digits, with digits and letters) or
-valid base64 (16 or more characters of its alphabet, padded to a multiple of 4, upper and lower
-case and a digit, ``+``, ``/`` or ``=``) is said to be one, with what to do (decode it first):
-hexadecimal is answered as written (no Caesar shift of English is all a-f); base64 under the shift
-that decodes it to text (9 in 10 of its bytes printable: as written, or ``rot13`` of base64 at
-13), else with its reading (a shift of base64 is base64 too); neither above ``CAP``, nor English. One letter repeated (``zzzzzzzzzzzzzzzz``, 3
+base64 that decodes to text under some shift (16 or more characters, ``+/`` or URL-safe ``-_``,
+padded or not, mixed case) is said to be one, with what to do (decode it first): hexadecimal
+is answered as written (no Caesar shift of English is all a-f), base64 under the shift that
+decodes it to text (as written, or ``rot13`` of base64 at 13); neither above ``CAP``, nor
+English. Base64 that decodes to no text under any shift is left alone: so is mixed-case Caesar
+text with digits (``KhoorZruog123456``, QA round 7, was said to be base64).
+One letter repeated (``zzzzzzzzzzzzzzzz``, 3
 letters or more) reads the same under every shift but for which letter it is: its reading stays,
 at most ``CAP`` (it was "kkkkkkkkkkkkkkkk", Portuguese, at 0.999).
 """
@@ -26,8 +28,8 @@ from caesar_rnn.decoding.decode import Decryption
 _HEX = re.compile(r"(?:0[xX])?[0-9A-Fa-f]{16,}")
 #: One letter, three times or more (either case), among anything but letters.
 _ONE_LETTER = re.compile(r"[^A-Za-z]*(?i:([a-z])[^A-Za-z]*)(?:(?i:\1)[^A-Za-z]*){2,}")
-_TOKEN = re.compile(r"[0-9A-Za-z+/]+={0,2}")
-_B64 = re.compile(r"[A-Za-z0-9+/]{14,}={0,2}")
+_TOKEN = re.compile(r"[0-9A-Za-z+/_-]+={0,2}")
+_B64 = re.compile(r"[A-Za-z0-9+/]{14,}={0,2}|[A-Za-z0-9_-]{16,}")
 #: The most confidence an answer to encoded text gets.
 CAP = 0.5
 
@@ -43,11 +45,7 @@ def kind(text: str) -> str | None:
     if _HEX.fullmatch(t) and digits and any(ch.isalpha() for ch in t[2:]):
         return "hexadecimal"
     mixed = any(ch.isupper() for ch in t) and any(ch.islower() for ch in t)
-    if _B64.fullmatch(t) and len(t) % 4 == 0 and mixed and (digits or t[-1] in "+/=" or "+" in t):
-        try:
-            base64.b64decode(t, validate=True)
-        except (binascii.Error, ValueError):
-            return None
+    if _B64.fullmatch(t) and mixed and _text_shift(t) is not None:
         return "base64"
     return None
 
@@ -63,25 +61,25 @@ def marked(d: Decryption) -> Decryption:
                        alternatives=[replace(a, probability=min(a.probability, conf))
                                      for a in d.alternatives])  # fmt: skip
     k = 0 if what == "hexadecimal" else _text_shift(d.ciphertext.strip())
-    if k is not None:
-        return replace(d, plaintext=decrypt(d.ciphertext, k), shift=k, confidence=CAP,
-                       english=False, language=None, alternatives=[])  # fmt: skip
-    conf = min(d.confidence, CAP)
-    rest = (1.0 - conf) / max(1.0 - d.confidence, 1e-12)
-    alts = [replace(a, probability=min(a.probability * rest, conf)) for a in d.alternatives]
-    return replace(d, confidence=conf, english=False, language=None, alternatives=alts)
+    return replace(d, plaintext=decrypt(d.ciphertext, k or 0), shift=k or 0, confidence=CAP,
+                   english=False, language=None, alternatives=[])  # fmt: skip
 
 
 def _text_shift(token: str) -> int | None:
-    """The shift under which the base64 token decodes to the most printable bytes, where that
-    is text (``_printable``; as written first on ties), else None: ``rot13`` of base64 of text
-    is decrypted to the base64 (shift 13)."""
+    """The shift under which the base64 token (padded or not, ``+/`` or URL-safe ``-_``)
+    decodes to text (nine in ten of its bytes printable; the most printable, as written first
+    on ties), else None: ``rot13`` of base64 of text is decrypted at shift 13. Mixed-case
+    Caesar text with digits (``KhoorZruog123456``) decodes to no text under any shift."""
+    body = token.rstrip("=").replace("-", "+").replace("_", "/")
+    if len(body) % 4 == 1:
+        return None
+    body += "=" * (-len(body) % 4)
     best, best_k = -1.0, None
     for k in range(N_LETTERS):
         try:
-            data = base64.b64decode(decrypt(token, k), validate=True)
+            data = base64.b64decode(decrypt(body, k), validate=True)
         except (binascii.Error, ValueError):
-            continue
+            return None
         share = _share(data)
         if share > best:
             best, best_k = share, k

@@ -55,7 +55,10 @@ def spelled_out(ciphertext: str, shift: int) -> str:
 #: A CTF flag: a prefix of letters (``flag``, ``picoCTF``, ``HTB``) and braces.
 FLAG = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,16})\{[^{}\n]*\}")
 #: Flag prefixes as CTFs write them (besides any with "flag" or "ctf" in it), lowercase.
-PREFIXES = frozenset({"htb", "thm", "hkcert", "sekai", "idek", "osu", "dice", "dam", "wgmy"})
+PREFIXES = frozenset({
+    "htb", "thm", "hkcert", "sekai", "idek", "osu", "dice", "dam", "wgmy", "csaw", "seccon",
+    "asis", "hitcon", "bsidessf", "securinets", "hackthebox", "pwn",
+})  # fmt: skip
 #: Natural-log score added to the shift under which a flag's prefix reads as a known one
 #: (``PREFIXES``): a prefix of three letters or more matches under one shift at most, and no
 #: split of the rest outweighs it (experiments/ctf-flags, round 2). It was 100 until a body of

@@ -212,7 +212,11 @@ def test_eval_says_which_buckets_the_corpus_is_too_short_for(
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--bucket", "1000000"], "at most 65,536"), (["--per-bucket", "1000000000"], "100000")],
+    [
+        (["--bucket", "1000000"], "at most 65,536"),
+        (["--per-bucket", "1000000000"], "100000"),
+        (["--bucket", "65536", "--per-bucket", "100000"], "at most 200,000,000"),  # QA round 7
+    ],
 )
 def test_eval_sizes_past_their_bounds_are_usage_errors(
     runner: CliRunner, tmp_path: Path, args: list[str], message: str

@@ -24,7 +24,10 @@ B64 = base64.b64encode(b"Hello World! This is base64.").decode()
         ("Wkh txlfn eurzq ira mxpsv", None),  # words
         ("ThisIsCamelCaseText", None),
         ("abc123", None),  # too short
-        ("SGVsbG8gV29ybGQ", None),  # not padded to a multiple of 4
+        ("SGVsbG8gV29ybGQ", None),  # 15 characters: too short
+        ("aGVsbG8_d29ybGQ-", "base64"),  # URL-safe, unpadded
+        ("KhoorZruog123456", None),  # QA round 7: Caesar text, no shift decodes it to text
+        ("LoryhQhzBrun2024", None),
         ("", None),
         ("zzzzzzzzzzzzzzzz", "one letter"),
         ("Zzz...", "one letter"),

@@ -122,3 +122,11 @@ def test_a_known_prefix_outweighs_a_long_random_body() -> None:
     for key in (0, 7):
         [d] = flags.with_words_key([_answer(encrypt(flag, key), (key + 1) % 26)])
         assert d.plaintext == flag and d.shift == key and d.decode == "words"
+
+
+def test_more_prefixes_ctfs_use() -> None:
+    """QA round 7: ``CSAW{wkh_iodj_lv_khuh}`` became ``ZPXT{the_flag_is_here}``."""
+    for prefix in ("CSAW", "HackTheBox", "SECCON", "hitcon"):
+        text = f"{prefix}{{wkh_iodj_lv_khuh}}"
+        [d] = flags.with_words_key([_answer(text, 3)])
+        assert d.plaintext == f"{prefix}{{the_flag_is_here}}" and d.decode == "flag-body", prefix
